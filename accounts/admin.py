@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import Chamber, Company, CompanyMembership, StatusChange, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin[User]):
+    ordering = ["email"]
+    list_display = ["email", "name", "role", "chamber", "is_staff", "is_active"]
+    list_filter = ["role", "is_staff", "is_active"]
+    search_fields = ["email", "name"]
+    list_select_related = ["chamber"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("name", "role", "chamber")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "name", "role", "password1", "password2")}),
+    )
+
+
+@admin.register(Chamber)
+class ChamberAdmin(admin.ModelAdmin[Chamber]):
+    list_display = ["name", "prefecture"]
+    search_fields = ["name"]
+
+
+class MembershipInline(admin.TabularInline[CompanyMembership, Company]):
+    model = CompanyMembership
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin[Company]):
+    list_display = ["name", "entity_type", "corporate_number", "industry", "prefecture", "chamber", "status"]
+    list_filter = ["status", "industry", "entity_type", "chamber"]
+    search_fields = ["name", "corporate_number"]
+    list_select_related = ["chamber"]
+    inlines = [MembershipInline]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
+    list_display = ["content_type", "object_id", "from_status", "to_status", "by", "created_at"]
+    list_filter = ["content_type", "to_status"]
+    readonly_fields = [f.name for f in StatusChange._meta.get_fields() if f.concrete]
+    list_select_related = ["content_type", "by"]

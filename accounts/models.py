@@ -1,0 +1,240 @@
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import size_class as sizing
+from accounts.prefectures import PREFECTURE_CHOICES
+
+# PostgreSQL bigint: anything larger must be a 400, not a DataError.
+MAX_BIGINT = 2**63 - 1
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an email; one role. Operators are Django staff."""
+
+    class Role(models.TextChoices):
+        SPECIALIST = "specialist", _("Specialist")
+        SME = "sme", _("SME member")
+        CHAMBER_ADMIN = "chamber_admin", _("Chamber admin")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    chamber = models.ForeignKey(
+        "accounts.Chamber",
+        verbose_name=_("chamber"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="admins",
+        help_text=_("The chamber a chamber admin belongs to."),
+    )
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name", "role"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="chamber_admin") | Q(chamber__isnull=False),
+                name="chamber_admin_has_chamber",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="chamber_admin") | Q(chamber__isnull=True),
+                name="only_chamber_admin_has_chamber",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_chamber_admin(self) -> bool:
+        return self.role == self.Role.CHAMBER_ADMIN and self.is_active
+
+
+class Chamber(models.Model):
+    """A support organisation (商工会議所 / 商工会) in the network."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=PREFECTURE_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chamber")
+        verbose_name_plural = _("chambers")
+        ordering = ["prefecture", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Company(models.Model):
+    """The SME: a corporation (with a 法人番号) or a sole proprietor (without)."""
+
+    class EntityType(models.TextChoices):
+        CORPORATION = "corporation", _("Corporation")
+        SOLE_PROPRIETOR = "sole_proprietor", _("Sole proprietor")
+
+    class Industry(models.TextChoices):
+        MANUFACTURING = "manufacturing", _("Manufacturing, construction, transport")
+        WHOLESALE = "wholesale", _("Wholesale")
+        RETAIL = "retail", _("Retail (including restaurants)")
+        SERVICES = "services", _("Services")
+        OTHER = "other", _("Other")
+
+    class SecurityAction(models.TextChoices):
+        NONE = "none", _("None")
+        ONE_STAR = "one_star", _("SECURITY ACTION one star")
+        TWO_STARS = "two_stars", _("SECURITY ACTION two stars")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.PENDING: {Status.VERIFIED, Status.REJECTED},
+        Status.VERIFIED: {Status.PENDING},
+        Status.REJECTED: {Status.PENDING},
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    entity_type = models.CharField(_("entity type"), max_length=20, choices=EntityType.choices)
+    corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True, default="")
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices)
+    capital_jpy = models.BigIntegerField(
+        _("capital (JPY)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_BIGINT)],
+    )
+    employees = models.PositiveIntegerField(_("regular employees"), validators=[MaxValueValidator(1_000_000)])
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=PREFECTURE_CHOICES)
+    city = models.CharField(_("city"), max_length=100, blank=True, default="")
+    security_action = models.CharField(
+        _("SECURITY ACTION"), max_length=10, choices=SecurityAction.choices, default=SecurityAction.NONE
+    )
+    chamber = models.ForeignKey(
+        Chamber, verbose_name=_("chamber"), on_delete=models.PROTECT, related_name="companies"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CompanyMembership", related_name="companies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporate_number"],
+                condition=~Q(corporate_number=""),
+                name="unique_corporate_number",
+                violation_error_message=_("A company with this corporate number is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(entity_type="corporation") & Q(corporate_number__regex=r"^[1-9][0-9]{12}$"))
+                | (Q(entity_type="sole_proprietor") & Q(corporate_number="")),
+                name="corporate_number_matches_entity_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(capital_jpy__isnull=True) | Q(capital_jpy__gte=0), name="capital_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["chamber", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def size(self) -> sizing.SizeClass:
+        capital = None if self.entity_type == self.EntityType.SOLE_PROPRIETOR else self.capital_jpy
+        return sizing.classify(industry=self.industry, employees=self.employees, capital_jpy=capital)
+
+    @property
+    def size_class(self) -> str:
+        return self.size.size_class
+
+
+class CompanyMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company membership")
+        verbose_name_plural = _("company memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "company"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company} ({self.role})"
+
+
+class StatusChange(models.Model):
+    """Audit history of every workflow transition: who, when, from, to, why."""
+
+    id = models.BigAutoField(primary_key=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.UUIDField()
+    subject = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} {self.object_id}: {self.from_status} -> {self.to_status}"

@@ -1,0 +1,206 @@
+"""Writes for accounts: registration, companies, verification. Each in one transaction."""
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from accounts import corporate_number
+from accounts.models import Chamber, Company, CompanyMembership, StatusChange, User
+from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
+
+_CORPORATE_NUMBER_ERRORS = {
+    "format": lambda: _("A corporate number has only digits (hyphens and spaces are ignored)."),
+    "length": lambda: _("A corporate number has exactly 13 digits."),
+    "check_digit": lambda: _("The check digit (first digit) of this corporate number is wrong."),
+}
+
+# Fields an owner may change; status and chamber move only through their services.
+COMPANY_EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "entity_type",
+        "corporate_number",
+        "industry",
+        "capital_jpy",
+        "employees",
+        "prefecture",
+        "city",
+        "security_action",
+    }
+)
+# Changing who the company is sends a verified company back for verification.
+COMPANY_IDENTITY_FIELDS = frozenset({"name", "entity_type", "corporate_number"})
+
+
+def record_transition(
+    obj: models.Model, *, by: User | None, from_status: str, to_status: str, note: str = ""
+) -> StatusChange:
+    """Append to the audit history of a workflow object."""
+    return StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        note=note,
+    )
+
+
+def transition(
+    obj: Any,
+    *,
+    to: str,
+    by: User | None,
+    note: str = "",
+    allowed_from: set[str] | None = None,
+    **changes: Any,
+) -> None:
+    """Move `obj.status` to `to` with a conditional UPDATE, so a repeat or a race cannot apply it twice.
+
+    The allowed sources come from the model's TRANSITIONS table unless given.
+    """
+    model = type(obj)
+    sources = allowed_from or {src for src, targets in model.TRANSITIONS.items() if to in targets}
+    current = obj.status
+    if current not in sources:
+        raise InvalidTransition(obj, to=to)
+    changed = model.objects.filter(pk=obj.pk, status=current).update(status=to, **changes)
+    if changed != 1:
+        obj.refresh_from_db(fields=["status"])
+        raise InvalidTransition(obj, to=to)
+    record_transition(obj, by=by, from_status=current, to_status=to, note=note)
+    obj.refresh_from_db()
+
+
+@transaction.atomic
+def register_user(*, email: str, password: str, role: str, name: str) -> User:
+    """Self-service sign-up for specialists and SME members (chamber admins are created by operators)."""
+    if role not in (User.Role.SPECIALIST, User.Role.SME):
+        raise ValidationFailed(_("Choose specialist or sme."), field="role")
+    email = User.objects.normalize_email(email).lower()
+    candidate = User(email=email, name=name, role=role)
+    try:
+        validate_password(password, user=candidate)
+    except DjangoValidationError as exc:
+        raise DjangoValidationError({"password": exc.messages}) from exc
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed(_("A user with this email already exists."), field="email")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email, password, name=name, role=role)
+    except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
+        raise ValidationFailed(_("A user with this email already exists."), field="email") from exc
+    return user
+
+
+@transaction.atomic
+def create_chamber_admin(
+    *, chamber_name: str, prefecture: str, email: str, password: str, name: str = ""
+) -> User:
+    """Operator command: a chamber (created if new) and an admin who belongs to it."""
+    chamber, _created = Chamber.objects.get_or_create(name=chamber_name, defaults={"prefecture": prefecture})
+    user = User(email=email.lower(), name=name or chamber_name, role=User.Role.CHAMBER_ADMIN, chamber=chamber)
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+def _normalized_company_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    clean = dict(fields)
+    number = clean.get("corporate_number")
+    if number:
+        try:
+            clean["corporate_number"] = corporate_number.normalize(number)
+        except corporate_number.InvalidCorporateNumber as exc:
+            raise ValidationFailed(_CORPORATE_NUMBER_ERRORS[exc.reason](), field="corporate_number") from exc
+    elif "corporate_number" in clean:
+        clean["corporate_number"] = ""
+    return clean
+
+
+def _check_company(company: Company) -> None:
+    """Multi-field rules, then every field and constraint: a 400 with field errors."""
+    errors: dict[str, list[str]] = {}
+    if company.entity_type == Company.EntityType.CORPORATION:
+        if not company.corporate_number:
+            errors["corporate_number"] = [_("A corporation needs its 13-digit corporate number.")]
+        if company.capital_jpy is None:
+            errors["capital_jpy"] = [_("A corporation needs its capital.")]
+    elif company.corporate_number:
+        errors["corporate_number"] = [_("A sole proprietor has no corporate number; leave it empty.")]
+    if errors:
+        raise DjangoValidationError(errors)
+    company.full_clean()
+
+
+@transaction.atomic
+def create_company(*, user: User, chamber: Chamber, **fields: Any) -> Company:
+    """An SME user registers their company and becomes its owner; it awaits verification."""
+    if user.role != User.Role.SME:
+        raise ValidationFailed(_("Only SME members can register a company."))
+    unknown = set(fields) - COMPANY_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    company = Company(chamber=chamber, **_normalized_company_fields(fields))
+    _check_company(company)
+    company.save()
+    CompanyMembership.objects.create(user=user, company=company, role=CompanyMembership.Role.OWNER)
+    record_transition(company, by=user, from_status="", to_status=company.status)
+    return company
+
+
+@transaction.atomic
+def update_company(*, company: Company, user: User, **fields: Any) -> Company:
+    """The owner edits the profile; changing the company's identity re-opens verification."""
+    if not CompanyMembership.objects.filter(
+        company=company, user=user, role=CompanyMembership.Role.OWNER
+    ).exists():
+        raise NotFound(_("Company not found."))
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    before = {name: getattr(company, name) for name in COMPANY_IDENTITY_FIELDS}
+    for name, value in _normalized_company_fields(fields).items():
+        if name in COMPANY_EDITABLE_FIELDS:
+            setattr(company, name, value)
+    if company.entity_type == Company.EntityType.SOLE_PROPRIETOR and "corporate_number" not in fields:
+        company.corporate_number = ""
+    _check_company(company)
+    identity_changed = any(getattr(company, name) != value for name, value in before.items())
+    company.save()
+    if identity_changed and company.status != Company.Status.PENDING:
+        transition(
+            company,
+            to=Company.Status.PENDING,
+            by=user,
+            note=_("Name, entity type or corporate number changed."),
+        )
+    return company
+
+
+def _ensure_admin_of(admin: User, company: Company) -> None:
+    """A chamber admin acts only on their own chamber's companies; others see a 404."""
+    if not (admin.is_staff or (admin.is_chamber_admin and admin.chamber_id == company.chamber_id)):
+        raise NotFound(_("Company not found."))
+
+
+@transaction.atomic
+def verify_company(*, company: Company, admin: User, note: str = "") -> Company:
+    """pending -> verified by an admin of the company's chamber."""
+    _ensure_admin_of(admin, company)
+    transition(company, to=Company.Status.VERIFIED, by=admin, note=note)
+    return company
+
+
+@transaction.atomic
+def reject_company(*, company: Company, admin: User, note: str) -> Company:
+    """pending -> rejected, with the reason recorded."""
+    _ensure_admin_of(admin, company)
+    if not note.strip():
+        raise ValidationFailed(_("Give the reason for rejecting."), field="note")
+    transition(company, to=Company.Status.REJECTED, by=admin, note=note)
+    return company

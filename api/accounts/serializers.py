@@ -1,0 +1,97 @@
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Chamber, Company, User
+from accounts.prefectures import PREFECTURE_CHOICES, prefecture_name
+
+
+class RegisterSerializer(serializers.Serializer[User]):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    role = serializers.ChoiceField(choices=[User.Role.SPECIALIST, User.Role.SME])
+    name = serializers.CharField(max_length=150)
+
+
+class ChamberSerializer(serializers.ModelSerializer[Chamber]):
+    prefecture_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Chamber
+        fields = ["id", "name", "prefecture", "prefecture_name"]
+
+    def get_prefecture_name(self, chamber: Chamber) -> str:
+        return prefecture_name(chamber.prefecture)
+
+
+class MembershipSerializer(serializers.Serializer[Any]):
+    company = serializers.UUIDField(source="company_id")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    memberships = MembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "role", "chamber", "is_staff", "memberships"]
+        read_only_fields = fields
+
+
+class CompanySerializer(serializers.ModelSerializer[Company]):
+    """Company profile. `status` and `size_*` are derived; `chamber` is set once at creation."""
+
+    corporate_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    capital_jpy = serializers.IntegerField(min_value=0, max_value=10**15, required=False, allow_null=True)
+    employees = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    prefecture = serializers.ChoiceField(
+        choices=PREFECTURE_CHOICES,
+        error_messages={"invalid_choice": _("Unknown prefecture code: %(input)s.")},
+    )
+    chamber = serializers.PrimaryKeyRelatedField(queryset=Chamber.objects.all())
+    size_class = serializers.SerializerMethodField()
+    size_basis = serializers.SerializerMethodField()
+    prefecture_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Company
+        fields = [
+            "id",
+            "name",
+            "entity_type",
+            "corporate_number",
+            "industry",
+            "capital_jpy",
+            "employees",
+            "prefecture",
+            "prefecture_name",
+            "city",
+            "chamber",
+            "security_action",
+            "status",
+            "size_class",
+            "size_basis",
+            "created_at",
+        ]
+        read_only_fields = ["id", "status", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["small_scale", "sme", "large"]))
+    def get_size_class(self, company: Company) -> str:
+        return company.size_class
+
+    def get_size_basis(self, company: Company) -> str:
+        return company.size.basis
+
+    def get_prefecture_name(self, company: Company) -> str:
+        return prefecture_name(company.prefecture)
+
+
+class CompanyUpdateSerializer(CompanySerializer):
+    class Meta(CompanySerializer.Meta):
+        read_only_fields = ["id", "status", "created_at", "chamber"]
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

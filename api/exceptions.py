@@ -1,0 +1,43 @@
+"""Maps domain errors to HTTP in DRF's error format."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from marketplace import errors
+
+_STATUS = {
+    errors.NotFound: status.HTTP_404_NOT_FOUND,
+    errors.PermissionDenied: status.HTTP_403_FORBIDDEN,
+    errors.Conflict: status.HTTP_409_CONFLICT,
+    errors.ServiceUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    errors.ValidationFailed: status.HTTP_400_BAD_REQUEST,
+}
+
+
+def _status_for(exc: errors.DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in _STATUS:
+            return _STATUS[cls]
+    return status.HTTP_400_BAD_REQUEST
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, errors.DomainError):
+        code = _status_for(exc)
+        message = str(exc.message)
+        if code == status.HTTP_400_BAD_REQUEST and exc.field:
+            return Response({exc.field: [message]}, status=code)
+        return Response({"detail": message}, status=code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, DataError):
+        # A value the column cannot hold slipped past validation: still the
+        # caller's input, so a 400 rather than a 500.
+        exc = exceptions.ValidationError({"detail": "Value out of range."})
+    return drf_exception_handler(exc, context)

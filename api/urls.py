@@ -1,0 +1,16 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from api.accounts import views as accounts
+
+router = DefaultRouter()
+router.register("chambers", accounts.ChamberViewSet, basename="chamber")
+router.register("companies", accounts.CompanyViewSet, basename="company")
+
+urlpatterns = [
+    path("auth/register/", accounts.RegisterView.as_view(), name="register"),
+    path("auth/token/", accounts.TokenObtainPairView.as_view(), name="token"),
+    path("auth/token/refresh/", accounts.TokenRefreshView.as_view(), name="token-refresh"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,51 @@
+"""Domain errors: services raise these; api.exceptions maps them to HTTP."""
+
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose. Maps to 400."""
+
+    def __init__(self, message: str | Promise, *, field: str | None = None, **context: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.context = context
+
+
+class ValidationFailed(DomainError):
+    """The input breaks a business rule (400, with the field when there is one)."""
+
+
+class NotFound(DomainError):
+    """The object does not exist or lies outside the caller's reach (404)."""
+
+
+class PermissionDenied(DomainError):
+    """The caller may see the object but not do this to it (403)."""
+
+
+class Conflict(DomainError):
+    """The object is in a state that forbids the action (409)."""
+
+
+class InvalidTransition(Conflict):
+    """A workflow transition not allowed from the current status (409)."""
+
+    def __init__(self, obj: Any, *, to: str, message: str | Promise | None = None) -> None:
+        from django.utils.translation import gettext as _
+
+        current = getattr(obj, "status", "?")
+        super().__init__(
+            message
+            or _("Cannot change %(model)s from %(current)s to %(to)s.")
+            % {"model": obj._meta.verbose_name, "current": current, "to": to}
+        )
+        self.current = current
+        self.to = to
+
+
+class ServiceUnavailable(DomainError):
+    """An integration is not configured or not reachable (503)."""

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Load illustrative demo data (idempotent: safe to run again)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = accounts_demo.seed()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded (illustrative, not real companies)."))
+        self.stdout.write(f"Demo password for every login: {accounts_demo.DEMO_PASSWORD}")
+        for role, emails in logins.items():
+            self.stdout.write(f"  {role}: {', '.join(emails)}")

@@ -1,0 +1,52 @@
+"""schemathesis over every operation of /api/schema/: no 5xx, no response that breaks the schema.
+
+It reads the live schema, so every endpoint added later is fuzzed without touching this file.
+"""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework_simplejwt.tokens import RefreshToken
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from marketplace.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture
+def keep_connection(db):
+    """Like Django's test client: keep the test's connection (and its transaction)
+    open across requests instead of closing it when each request finishes."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def role_headers(keep_connection, admin_carol, sme_alice, alice_company, specialist_bob):
+    """Each case is sent as an SME owner, a chamber admin and a specialist."""
+    return [
+        {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
+        for user in (sme_alice, admin_carol, specialist_bob)
+    ]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_operation_answers_5xx_or_breaks_its_schema(case, role_headers):
+    for headers in role_headers:
+        case.call_and_validate(
+            headers=headers,
+            checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+        )

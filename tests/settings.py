@@ -1,0 +1,49 @@
+"""Test settings: the production settings with fast hashing, local mail and eager tasks.
+
+Integration tests run a real Celery worker against real Redis; that worker loads
+these settings with TEST_CELERY_EAGER=0 and the test database's name.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from marketplace.settings import *  # noqa: F403
+from marketplace.settings import DATABASES, REST_FRAMEWORK
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SECURE_SSL_REDIRECT = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The throttle and other cache users get a per-process cache the tests can clear
+# without touching the Redis that serves as Celery's broker.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="tcyss-media-")
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TEST_REDIS_URL = REDIS_URL or "redis://127.0.0.1:6379/15"
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
+CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_RESULT_BACKEND = TEST_REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TEST_CELERY_QUEUE", "celery")
+# Small, so a message whose worker died comes back within a test's patience; the
+# tasks under test finish well inside it.
+CELERY_TASK_SOFT_TIME_LIMIT = 20
+CELERY_TASK_TIME_LIMIT = 25
+CELERY_VISIBILITY_TIMEOUT = 30
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+
+database = DATABASES["default"]
+if os.environ.get("TEST_DB_NAME"):
+    # The worker subprocess connects to the database pytest created.
+    database["NAME"] = os.environ["TEST_DB_NAME"]
+elif database["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so a worker subprocess can share it.
+    database["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"tcyss-test-{os.getpid()}.sqlite3")}
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "auth": "100000/min"},
+}
