@@ -29,7 +29,7 @@ def check_digit(base: str) -> int:
 def normalize(value: str) -> str:
     """Full-width digits, hyphens and spaces folded away: 13 plain digits, validated."""
     folded = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
-    if not folded.isascii() or not folded.isdigit():
+    if folded and not (folded.isascii() and folded.isdigit()):
         raise InvalidCorporateNumber("format")
     if len(folded) != 13:
         raise InvalidCorporateNumber("length")

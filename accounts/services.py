@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import corporate_number
 from accounts.models import Chamber, Company, CompanyMembership, StatusChange, User
-from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
+from marketplace.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 
 _CORPORATE_NUMBER_ERRORS = {
     "format": lambda: _("A corporate number has only digits (hyphens and spaces are ignored)."),
@@ -161,7 +161,7 @@ def update_company(*, company: Company, user: User, **fields: Any) -> Company:
     if not CompanyMembership.objects.filter(
         company=company, user=user, role=CompanyMembership.Role.OWNER
     ).exists():
-        raise NotFound(_("Company not found."))
+        raise PermissionDenied(_("Only the company's owner can edit it."))
     company = Company.objects.select_for_update().get(pk=company.pk)
     before = {name: getattr(company, name) for name in COMPANY_IDENTITY_FIELDS}
     for name, value in _normalized_company_fields(fields).items():

@@ -48,7 +48,7 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
     employees = serializers.IntegerField(min_value=0, max_value=1_000_000)
     prefecture = serializers.ChoiceField(
         choices=PREFECTURE_CHOICES,
-        error_messages={"invalid_choice": _("Unknown prefecture code: %(input)s.")},
+        error_messages={"invalid_choice": _("Unknown prefecture code: {input}.")},
     )
     chamber = serializers.PrimaryKeyRelatedField(queryset=Chamber.objects.all())
     size_class = serializers.SerializerMethodField()
