@@ -2,10 +2,14 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import views as accounts
+from api.talent import views as talent
 
 router = DefaultRouter()
 router.register("chambers", accounts.ChamberViewSet, basename="chamber")
 router.register("companies", accounts.CompanyViewSet, basename="company")
+router.register("skills", talent.SkillViewSet, basename="skill")
+router.register("specialists", talent.SpecialistViewSet, basename="specialist")
+router.register("certifications", talent.CertificationViewSet, basename="certification")
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),

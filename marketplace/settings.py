@@ -9,6 +9,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django.contrib.postgres",
     "marketplace",
     "accounts",
+    "talent",
     "api",
 ]
 
@@ -146,7 +149,13 @@ CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Daily at 03:10 JST: RISS registrations turn renewal_due / lapsed; specialists are told.
+    "refresh-certification-validity": {
+        "task": "talent.refresh_certification_validity",
+        "schedule": crontab(hour=3, minute=10),
+    },
+}
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT.")
 
@@ -175,7 +184,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.StrictJSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "api.parsers.SafeMultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -217,7 +226,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"PrefectureEnum": "accounts.prefectures.PREFECTURE_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "PrefectureEnum": "accounts.prefectures.PREFECTURE_CHOICES",
+        "IndustryEnum": "accounts.models.Company.Industry",
+        "CompanyStatusEnum": "accounts.models.Company.Status",
+        "SpecialistStatusEnum": "talent.models.Specialist.Status",
+        "CertificationStatusEnum": "talent.models.Certification.Status",
+        "CertificationKindEnum": "talent.models.Certification.Kind",
+        "RequestKindEnum": "talent.models.RequestKind",
+    },
 }
 
 # Security headers; the production values are switched on when DEBUG is off.

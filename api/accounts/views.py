@@ -14,6 +14,7 @@ from accounts import selectors, services
 from accounts.models import Chamber, Company, User
 from api.accounts import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, acting_user
+from talent import services as talent_services
 
 
 class AuthThrottleMixin:
@@ -32,7 +33,11 @@ class RegisterView(AuthThrottleMixin, generics.GenericAPIView[User]):
     def post(self, request: Request) -> Response:
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.register_user(**data.validated_data)
+        if data.validated_data["role"] == User.Role.SPECIALIST:
+            fields = {k: v for k, v in data.validated_data.items() if k != "role"}
+            user = talent_services.register_specialist(**fields)
+        else:
+            user = services.register_user(**data.validated_data)
         return Response(serializers.MeSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -4,40 +4,64 @@ Add a row for every endpoint; `test_permission_matrix.py` fails when the schema 
 an operation this table does not cover.
 
 Personas: anon, owner (SME owner of the Tokyo company), other_sme (owner of an Osaka
-company), specialist, admin_same (Tokyo chamber admin), admin_other (Osaka chamber
-admin), staff (operator).
+company), specialist (Bob, listed and active, with a pending RISS credential),
+other_specialist (Bea, a draft profile), admin_same (Tokyo chamber admin),
+admin_other (Osaka chamber admin), staff (operator).
 """
 
-PERSONAS = ("anon", "owner", "other_sme", "specialist", "admin_same", "admin_other", "staff")
+PERSONAS = (
+    "anon", "owner", "other_sme", "specialist", "other_specialist", "admin_same", "admin_other", "staff"
+)  # fmt: skip
 
 
-def row(anon, owner, other_sme, specialist, admin_same, admin_other, staff):
-    return dict(
-        zip(PERSONAS, (anon, owner, other_sme, specialist, admin_same, admin_other, staff), strict=True)
-    )
+def row(anon, owner, other_sme, specialist, other_specialist, admin_same, admin_other, staff):
+    values = (anon, owner, other_sme, specialist, other_specialist, admin_same, admin_other, staff)
+    return dict(zip(PERSONAS, values, strict=True))
 
 
-ALL_200 = row(200, 200, 200, 200, 200, 200, 200)
-AUTHENTICATED_200 = row(401, 200, 200, 200, 200, 200, 200)
+ALL_200 = row(200, 200, 200, 200, 200, 200, 200, 200)
+AUTHENTICATED_200 = row(401, 200, 200, 200, 200, 200, 200, 200)
+ADMINS_ONLY = row(401, 403, 403, 403, 403, 200, 200, 200)
+SPECIALISTS_ONLY = row(401, 403, 403, 200, 200, 403, 403, 403)
+# Bob's credential: Bob and every chamber admin (the bank is shared), nobody else.
+BOBS_CREDENTIAL = row(401, 404, 404, 200, 404, 200, 200, 200)
 
-# (method, path template) -> (expected statuses, request body or None)
-# Placeholders: {company} the Tokyo company, {chamber} the Tokyo chamber.
+# (method, path template) -> (expected statuses, request body, or the name of a body factory)
+# Placeholders: {company} the Tokyo company, {chamber} the Tokyo chamber,
+# {specialist} Bob's profile, {certification} Bob's pending credential.
 MATRIX = {
     ("GET", "/api/v1/me/"): (AUTHENTICATED_200, None),
     ("GET", "/api/v1/chambers/"): (ALL_200, None),
     ("GET", "/api/v1/chambers/{chamber}/"): (ALL_200, None),
     ("GET", "/api/v1/companies/"): (AUTHENTICATED_200, None),
-    ("POST", "/api/v1/companies/"): (
-        row(401, 201, 201, 403, 403, 403, 201),
-        "new_company",
+    ("POST", "/api/v1/companies/"): (row(401, 201, 201, 403, 403, 403, 403, 201), "new_company"),
+    ("GET", "/api/v1/companies/{company}/"): (row(401, 200, 404, 404, 404, 200, 404, 200), None),
+    ("PATCH", "/api/v1/companies/{company}/"): (
+        row(401, 200, 404, 404, 404, 403, 404, 403),
+        {"city": "港区"},
     ),
-    ("GET", "/api/v1/companies/{company}/"): (row(401, 200, 404, 404, 200, 404, 200), None),
-    ("PATCH", "/api/v1/companies/{company}/"): (row(401, 200, 404, 404, 403, 404, 403), {"city": "港区"}),
-    ("POST", "/api/v1/companies/{company}/verify/"): (row(401, 403, 403, 403, 200, 404, 200), {}),
+    ("POST", "/api/v1/companies/{company}/verify/"): (row(401, 403, 403, 403, 403, 200, 404, 200), {}),
     ("POST", "/api/v1/companies/{company}/reject/"): (
-        row(401, 403, 403, 403, 200, 404, 200),
+        row(401, 403, 403, 403, 403, 200, 404, 200),
         {"note": "登記簿と一致しません"},
     ),
+    ("GET", "/api/v1/skills/"): (ALL_200, None),
+    ("GET", "/api/v1/specialists/"): (AUTHENTICATED_200, None),
+    ("GET", "/api/v1/specialists/me/"): (SPECIALISTS_ONLY, None),
+    ("PATCH", "/api/v1/specialists/me/"): (SPECIALISTS_ONLY, {"bio": "フォレンジック歴10年"}),
+    ("GET", "/api/v1/specialists/{specialist}/"): (AUTHENTICATED_200, None),
+    ("POST", "/api/v1/specialists/{specialist}/suspend/"): (ADMINS_ONLY, {"note": "苦情の調査中"}),
+    # Bob is active, so reactivating is a wrong state for those allowed to try.
+    ("POST", "/api/v1/specialists/{specialist}/reactivate/"): (
+        row(401, 403, 403, 403, 403, 409, 409, 409),
+        {"note": "調査完了"},
+    ),
+    ("GET", "/api/v1/certifications/"): (AUTHENTICATED_200, None),
+    ("POST", "/api/v1/certifications/"): (row(401, 403, 403, 201, 201, 403, 403, 403), "new_certification"),
+    ("GET", "/api/v1/certifications/{certification}/"): (BOBS_CREDENTIAL, None),
+    ("GET", "/api/v1/certifications/{certification}/evidence/"): (BOBS_CREDENTIAL, None),
+    ("POST", "/api/v1/certifications/{certification}/verify/"): (ADMINS_ONLY, {}),
+    ("POST", "/api/v1/certifications/{certification}/reject/"): (ADMINS_ONLY, {"note": "番号が読めません"}),
 }
 
 # Endpoints anyone may call without a token: throttled, and tested in their own modules.

@@ -1,39 +1,44 @@
 """Every endpoint x persona: the expected status, and nothing changed on a denied write."""
 
+import re
+
 import pytest
 from django.test import Client
 
 from accounts.models import Company, StatusChange
+from talent.models import Certification, Specialist
 from tests import factories
 from tests.api.matrix import MATRIX, PERSONAS, PUBLIC_WRITES
+from tests.talent_fixtures import make_certification, make_specialist, pdf
 
 
 @pytest.fixture
 def world(
-    tokyo,
-    osaka,
-    sme_alice,
-    alice_company,
-    sme_erin,
-    erin_company,
-    specialist_bob,
-    admin_carol,
-    admin_oscar,
-    operator_olga,
-):
+    tokyo, osaka, sme_alice, alice_company, sme_erin, erin_company, specialist_bob, specialist_bea,
+    admin_carol, admin_oscar, operator_olga,
+):  # fmt: skip
     alice_company.status = Company.Status.PENDING
     alice_company.save()
+    bob = make_specialist(specialist_bob, skills={"incident_response": 4})
+    make_specialist(specialist_bea, status="draft", listed=False)
+    certification = make_certification(bob)
     return {
         "personas": {
             "anon": None,
             "owner": sme_alice,
             "other_sme": sme_erin,
             "specialist": specialist_bob,
+            "other_specialist": specialist_bea,
             "admin_same": admin_carol,
             "admin_other": admin_oscar,
             "staff": operator_olga,
         },
-        "ids": {"company": alice_company.id, "chamber": tokyo.id},
+        "ids": {
+            "company": alice_company.id,
+            "chamber": tokyo.id,
+            "specialist": bob.id,
+            "certification": certification.id,
+        },
         "bodies": {
             "new_company": lambda: {
                 "name": "株式会社マトリクス",
@@ -46,7 +51,13 @@ def world(
                 "employees": 12,
                 "prefecture": "13",
                 "chamber": str(tokyo.id),
-            }
+            },
+            "new_certification": lambda: {
+                "kind": "sg",
+                "number": "SG-2024-04-01234",
+                "issued_on": "2024-04-20",
+                "evidence": pdf(),
+            },
         },
     }
 
@@ -57,6 +68,8 @@ CASES = [(method, path, persona) for (method, path) in MATRIX for persona in PER
 def snapshot():
     return (
         list(Company.objects.order_by("id").values()),
+        list(Specialist.objects.order_by("id").values()),
+        list(Certification.objects.order_by("id").values()),
         StatusChange.objects.count(),
     )
 
@@ -67,15 +80,14 @@ def test_permission_matrix(world, client_for, method, path, persona):
     expected = expected_by_persona[persona]
     client = client_for(world["personas"][persona])
     url = path.format(**world["ids"])
+    body_format = "json"
     if isinstance(body, str):
         body = world["bodies"][body]()
+        body_format = "multipart" if any(hasattr(v, "read") for v in body.values()) else "json"
     before = snapshot()
 
-    response = (
-        getattr(client, method.lower())(url, body, format="json")
-        if body is not None
-        else getattr(client, method.lower())(url)
-    )
+    call = getattr(client, method.lower())
+    response = call(url, body, format=body_format) if body is not None else call(url)
 
     assert response.status_code == expected, response.content
     if method != "GET" and expected >= 400:
@@ -90,15 +102,16 @@ def test_every_operation_in_the_schema_is_in_the_matrix():
         for method in item
         if method in ("get", "post", "put", "patch", "delete")
     }
-    covered = {
-        (method, path.replace("{company}", "{id}").replace("{chamber}", "{id}")) for method, path in MATRIX
-    }
+    covered = {(method, re.sub(r"\{\w+\}", "{id}", path)) for method, path in MATRIX}
 
     missing = {op for op in operations if op not in covered and op not in PUBLIC_WRITES}
     assert not missing, f"add these to tests/api/matrix.py: {sorted(missing)}"
 
 
-LISTS = {"/api/v1/companies/": "/api/v1/companies/{id}/"}
+LISTS = {
+    "/api/v1/companies/": ("/api/v1/companies/{id}/", Company),
+    "/api/v1/certifications/": ("/api/v1/certifications/{id}/", Certification),
+}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -110,7 +123,8 @@ def test_lists_show_exactly_what_detail_allows(world, client_for, persona, list_
         assert listed.status_code == 401
         return
     listed_ids = {item["id"] for item in listed.json()["results"]}
-    all_ids = {str(pk) for pk in Company.objects.values_list("id", flat=True)}
-    reachable = {pk for pk in all_ids if client.get(LISTS[list_path].format(id=pk)).status_code == 200}
+    detail_path, model = LISTS[list_path]
+    all_ids = {str(pk) for pk in model._default_manager.values_list("id", flat=True)}
+    reachable = {pk for pk in all_ids if client.get(detail_path.format(id=pk)).status_code == 200}
 
     assert listed_ids == reachable

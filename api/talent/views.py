@@ -1,0 +1,183 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.accounts.serializers import DecisionSerializer
+from api.parsers import SafeMultiPartParser, StrictJSONParser
+from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
+from api.talent import filters, serializers
+from talent import selectors, services
+from talent.models import Certification, Skill, Specialist
+
+UUID_PATTERN = "[0-9a-fA-F-]{36}"
+
+
+class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Skill]):
+    """The skill taxonomy, with labels in the caller's language."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = serializers.SkillSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Skill]:
+        return selectors.skills()
+
+
+class SpecialistViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Specialist]
+):
+    """The directory (listed, active profiles) and profile pages."""
+
+    lookup_value_regex = UUID_PATTERN
+    filterset_class = filters.DirectoryFilter
+
+    def get_queryset(self) -> QuerySet[Specialist]:
+        if self.action == "list":
+            return selectors.specialists_in_directory()
+        return selectors.specialists_visible_to(self.request.user)
+
+    def get_serializer_class(self) -> Any:
+        if self.action in ("suspend", "reactivate"):
+            return DecisionSerializer
+        if self.action == "me" and self.request.method == "PATCH":
+            return serializers.SpecialistUpdateSerializer
+        return serializers.SpecialistSerializer
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "me":
+            return [IsSpecialist()]
+        if self.action in ("suspend", "reactivate"):
+            return [IsChamberAdminOrStaff()]
+        return [permissions.IsAuthenticated()]
+
+    def _profile(self, specialist: Specialist) -> dict[str, Any]:
+        if selectors.may_see_contact(self.request.user, specialist):
+            return serializers.SpecialistWithContactSerializer(specialist).data
+        return serializers.SpecialistSerializer(specialist).data
+
+    @extend_schema(responses=serializers.SpecialistWithContactSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        specialist = selectors.access_specialist(request.user, kwargs["pk"])
+        return Response(self._profile(specialist))
+
+    @extend_schema(methods=["GET"], responses=serializers.SpecialistWithContactSerializer)
+    @extend_schema(
+        methods=["PATCH"],
+        request=serializers.SpecialistUpdateSerializer,
+        responses=serializers.SpecialistWithContactSerializer,
+    )
+    @action(detail=False, methods=["get", "patch"])
+    def me(self, request: Request) -> Response:
+        user = acting_user(request)
+        specialist = selectors.own_specialist(user)
+        if request.method == "PATCH":
+            data = serializers.SpecialistUpdateSerializer(data=request.data, partial=True)
+            data.is_valid(raise_exception=True)
+            services.update_specialist_profile(specialist=specialist, user=user, **data.validated_data)
+            specialist = selectors.own_specialist(user)
+        return Response(serializers.SpecialistWithContactSerializer(specialist).data)
+
+    @extend_schema(request=DecisionSerializer, responses=serializers.SpecialistWithContactSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        specialist = selectors.access_specialist(request.user, pk)
+        services.suspend_specialist(
+            specialist=specialist, admin=acting_user(request), note=data.validated_data["note"]
+        )
+        return Response(self._profile(selectors.access_specialist(request.user, pk)))
+
+    @extend_schema(request=DecisionSerializer, responses=serializers.SpecialistWithContactSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request: Request, pk: str) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        specialist = selectors.access_specialist(request.user, pk)
+        services.reactivate_specialist(
+            specialist=specialist, admin=acting_user(request), note=data.validated_data["note"]
+        )
+        return Response(self._profile(selectors.access_specialist(request.user, pk)))
+
+
+class CertificationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Certification],
+):
+    """Credentials: specialists submit with evidence; any chamber admin reviews (shared bank)."""
+
+    lookup_value_regex = UUID_PATTERN
+    filterset_fields = ["status", "kind", "validity"]
+    parser_classes = [SafeMultiPartParser, StrictJSONParser]
+
+    def get_queryset(self) -> QuerySet[Certification]:
+        return selectors.certifications_visible_to(self.request.user)
+
+    def get_object(self) -> Certification:
+        return selectors.access_certification(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self) -> Any:
+        if self.action in ("verify", "reject"):
+            return DecisionSerializer
+        user = self.request.user
+        if user.is_authenticated and (user.is_staff or getattr(user, "is_chamber_admin", False)):
+            return serializers.CertificationReviewSerializer
+        return serializers.CertificationSerializer
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "create":
+            return [IsSpecialist()]
+        if self.action in ("verify", "reject"):
+            return [IsChamberAdminOrStaff()]
+        return [permissions.IsAuthenticated()]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = serializers.CertificationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        certification = services.submit_certification(user=acting_user(request), **data.validated_data)
+        return Response(
+            serializers.CertificationSerializer(certification).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=DecisionSerializer, responses=serializers.CertificationReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        certification = services.verify_certification(
+            certification=self.get_object(), admin=acting_user(request), note=data.validated_data["note"]
+        )
+        return Response(serializers.CertificationReviewSerializer(certification).data)
+
+    @extend_schema(request=DecisionSerializer, responses=serializers.CertificationReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        certification = services.reject_certification(
+            certification=self.get_object(), admin=acting_user(request), note=data.validated_data["note"]
+        )
+        return Response(serializers.CertificationReviewSerializer(certification).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request: Request, pk: str) -> FileResponse:
+        """The evidence file, only for its specialist and chamber admins; never cached, never sniffed."""
+        certification = self.get_object()
+        response = FileResponse(
+            certification.evidence.open("rb"),
+            as_attachment=True,
+            filename=certification.evidence_name or "evidence",
+            content_type=certification.evidence_content_type,
+        )
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from talent.models import Certification, Skill, Specialist, SpecialistSkill, TravelPrefecture
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin[Skill]):
+    list_display = ["slug", "label_ja", "label_en", "position"]
+    ordering = ["position"]
+
+
+class SkillInline(admin.TabularInline[SpecialistSkill, Specialist]):
+    model = SpecialistSkill
+    extra = 0
+
+
+class TravelInline(admin.TabularInline[TravelPrefecture, Specialist]):
+    model = TravelPrefecture
+    extra = 0
+
+
+class CertificationInline(admin.TabularInline[Certification, Specialist]):
+    model = Certification
+    extra = 0
+    fields = ["kind", "number", "status", "validity", "renewal_deadline"]
+    readonly_fields = ["kind", "number", "status", "validity", "renewal_deadline"]
+    can_delete = False
+
+
+@admin.register(Specialist)
+class SpecialistAdmin(admin.ModelAdmin[Specialist]):
+    list_display = [
+        "display_name",
+        "prefecture",
+        "status",
+        "listed_in_directory",
+        "hourly_rate_jpy",
+        "rating",
+    ]
+    list_filter = ["status", "listed_in_directory", "onsite_ok", "remote_ok"]
+    search_fields = ["display_name", "user__email", "legal_name"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["active_engagements", "rating", "rating_count", "search_text"]
+    inlines = [SkillInline, TravelInline, CertificationInline]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin[Certification]):
+    list_display = ["specialist", "kind", "number", "status", "validity", "renewal_deadline", "created_at"]
+    list_filter = ["kind", "status", "validity"]
+    search_fields = ["number", "specialist__display_name"]
+    raw_id_fields = ["specialist", "reviewed_by"]
+    list_select_related = ["specialist"]

@@ -1,0 +1,324 @@
+import datetime
+import unicodedata
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.prefectures import PREFECTURE_CHOICES
+
+# RISS registrations within this many days of their renewal deadline are
+# "renewal_due" (a product choice, DOMAIN.md).
+RENEWAL_DUE_DAYS = 180
+
+
+class RequestKind(models.TextChoices):
+    """What an SME asks for; specialists say which kinds they accept."""
+
+    ADVISOR = "advisor", _("Family-doctor advisor (monthly retainer)")
+    SPOT = "spot", _("Face-to-face consultation")
+    INCIDENT = "incident", _("Incident response and forensics")
+    HIRE = "hire", _("New hire")
+
+
+class Skill(models.Model):
+    """A fixed taxonomy, loaded by a data migration; the slug is the public key."""
+
+    slug = models.SlugField(unique=True, max_length=50)
+    label_ja = models.CharField(max_length=100)
+    label_en = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def label(self, language: str) -> str:
+        return self.label_ja if language.startswith("ja") else self.label_en
+
+
+class SpecialistQuerySet(models.QuerySet["Specialist"]):
+    """Reusable filters of the directory and the matching engine."""
+
+    def listed(self) -> "SpecialistQuerySet":
+        return self.filter(status=Specialist.Status.ACTIVE, listed_in_directory=True)
+
+    def with_skill(self, slug: str, min_level: int = 1) -> "SpecialistQuerySet":
+        return self.filter(
+            Exists(
+                SpecialistSkill.objects.filter(
+                    specialist=OuterRef("pk"), skill__slug=slug, level__gte=min_level
+                )
+            )
+        )
+
+    def with_all_skills(self, slugs: list[str], min_level: int = 1) -> "SpecialistQuerySet":
+        qs = self
+        for slug in dict.fromkeys(slugs):
+            qs = qs.with_skill(slug, min_level)
+        return qs
+
+    def travelling_to(self, prefecture: str) -> "SpecialistQuerySet":
+        """Onsite reach: the specialist works onsite and travels to the prefecture."""
+        return self.filter(
+            Q(onsite_ok=True),
+            Exists(TravelPrefecture.objects.filter(specialist=OuterRef("pk"), prefecture=prefecture)),
+        )
+
+    def with_certification(self, kind: str, today: datetime.date | None = None) -> "SpecialistQuerySet":
+        """Holds a certification of this kind that counts (verified and not lapsed)."""
+        return self.filter(
+            Exists(Certification.objects.counting(today).filter(specialist=OuterRef("pk"), kind=kind))
+        )
+
+    def accepting(self, kind: str) -> "SpecialistQuerySet":
+        return self.filter(**{f"accepts_{kind}": True})
+
+    def with_capacity(self) -> "SpecialistQuerySet":
+        return self.filter(active_engagements__lt=models.F("capacity"))
+
+    def matching_text(self, text: str) -> "SpecialistQuerySet":
+        """Free text over name, bio and skill labels (ja and en), every word required."""
+        qs = self
+        for word in unicodedata.normalize("NFKC", text).lower().split()[:8]:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+class Specialist(models.Model):
+    """A security specialist's profile (1:1 with a specialist user)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.DRAFT: {Status.PENDING, Status.ACTIVE},
+        Status.PENDING: {Status.ACTIVE},
+        Status.ACTIVE: {Status.SUSPENDED},
+        Status.SUSPENDED: {Status.ACTIVE},
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="specialist")
+    display_name = models.CharField(_("display name"), max_length=100)
+    bio = models.TextField(_("bio"), blank=True, default="", max_length=4000)
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=PREFECTURE_CHOICES, blank=True)
+    remote_ok = models.BooleanField(_("remote work"), default=True)
+    onsite_ok = models.BooleanField(_("onsite work"), default=False)
+    accepts_advisor = models.BooleanField(default=True)
+    accepts_spot = models.BooleanField(default=True)
+    accepts_incident = models.BooleanField(default=False)
+    accepts_hire = models.BooleanField(default=False)
+    hourly_rate_jpy = models.PositiveIntegerField(
+        _("hourly rate (JPY)"), default=0, validators=[MaxValueValidator(10_000_000)]
+    )
+    monthly_retainer_jpy = models.PositiveIntegerField(
+        _("monthly retainer (JPY)"), default=0, validators=[MaxValueValidator(100_000_000)]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity (concurrent engagements)"), default=2, validators=[MaxValueValidator(50)]
+    )
+    active_engagements = models.PositiveSmallIntegerField(default=0, editable=False)
+    hours_per_month = models.PositiveSmallIntegerField(
+        _("hours per month"), default=20, validators=[MaxValueValidator(744)]
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    years_experience = models.PositiveSmallIntegerField(
+        _("years of experience"), default=0, validators=[MaxValueValidator(80)]
+    )
+    listed_in_directory = models.BooleanField(_("listed in the directory"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rating = models.FloatField(_("rating"), null=True, blank=True, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    # Conflicts of interest, shown to SMEs and admins.
+    vendor_affiliations = models.TextField(_("vendor affiliations"), blank=True, default="", max_length=2000)
+    resale_commissions = models.TextField(_("resale commissions"), blank=True, default="", max_length=2000)
+    # Contact details are personal data: self, chamber admins and engaged companies only.
+    legal_name = models.CharField(_("legal name"), max_length=100, blank=True, default="")
+    contact_email = models.EmailField(_("contact email"), blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
+    # Lower-cased name, bio and skill labels (ja and en): the free-text search column.
+    search_text = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpecialistQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("specialist")
+        verbose_name_plural = _("specialists")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__lte=50), name="specialist_capacity_bounded"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="specialist_rating_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "listed_in_directory", "hourly_rate_jpy"], name="spec_dir_rate_idx"
+            ),
+            models.Index(
+                fields=["status", "listed_in_directory", "years_experience"], name="spec_dir_years_idx"
+            ),
+            models.Index(fields=["status", "listed_in_directory", "rating"], name="spec_dir_rating_idx"),
+            models.Index(fields=["prefecture"], name="spec_prefecture_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def request_kinds(self) -> list[str]:
+        return [kind for kind in RequestKind.values if getattr(self, f"accepts_{kind}")]
+
+    @property
+    def email(self) -> str:
+        return self.contact_email or self.user.email
+
+
+class SpecialistSkill(models.Model):
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="skill_levels")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+    class Meta:
+        verbose_name = _("skill level")
+        verbose_name_plural = _("skill levels")
+        constraints = [
+            models.UniqueConstraint(fields=["specialist", "skill"], name="unique_specialist_skill"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="skill_level_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["skill", "level", "specialist"], name="skill_level_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.skill_id}:{self.level}"
+
+
+class TravelPrefecture(models.Model):
+    """A prefecture the specialist travels to for onsite work."""
+
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="travel")
+    prefecture = models.CharField(max_length=2, choices=PREFECTURE_CHOICES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["specialist", "prefecture"], name="unique_travel_prefecture")
+        ]
+        indexes = [models.Index(fields=["prefecture", "specialist"], name="travel_lookup_idx")]
+
+    def __str__(self) -> str:
+        return self.prefecture
+
+
+class CertificationQuerySet(models.QuerySet["Certification"]):
+    def counting(self, today: datetime.date | None = None) -> "CertificationQuerySet":
+        """Verified and not lapsed: the only certifications that count anywhere.
+
+        The deadline is checked here too, so a registration counts as lapsed the day
+        after its deadline even before the daily validity task has run.
+        """
+        today = today or timezone.localdate()
+        return (
+            self.filter(status=Certification.Status.VERIFIED)
+            .exclude(validity=Certification.Validity.LAPSED)
+            .exclude(renewal_deadline__lt=today)
+        )
+
+
+class Certification(models.Model):
+    class Kind(models.TextChoices):
+        RISS = "riss", _("Registered Information Security Specialist (RISS)")
+        SG = "sg", _("Information Security Management Examination (SG)")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    class Validity(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RENEWAL_DUE = "renewal_due", _("Renewal due")
+        LAPSED = "lapsed", _("Lapsed")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.PENDING: {Status.VERIFIED, Status.REJECTED},
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True, default="")
+    number = models.CharField(_("number"), max_length=50, blank=True, default="")
+    issued_on = models.DateField(_("registered or passed on"))
+    renewal_deadline = models.DateField(_("renewal deadline"), null=True, blank=True)
+    training_years = models.JSONField(_("training years"), default=list, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", max_length=200)
+    evidence_content_type = models.CharField(max_length=50)
+    evidence_name = models.CharField(max_length=200, blank=True, default="")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    validity = models.CharField(
+        _("validity"), max_length=12, choices=Validity.choices, default=Validity.ACTIVE
+    )
+    warnings = models.JSONField(default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="riss") | Q(renewal_deadline__isnull=False, number__regex=r"^[0-9]{6}$"),
+                name="riss_has_number_and_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(name=""), name="other_certification_named"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "number"],
+                condition=Q(kind="riss") & ~Q(status="rejected"),
+                name="unique_live_riss_number",
+                violation_error_message=_("This RISS registration number is already registered."),
+            ),
+        ]
+        indexes = [models.Index(fields=["specialist", "kind", "status"], name="cert_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}".strip()
+
+    @property
+    def riss_verify_url(self) -> str:
+        """IPA's public registry page for chamber admins to check by eye (never scraped)."""
+        return f"https://riss.ipa.go.jp/r?r={self.number}" if self.kind == self.Kind.RISS else ""
+
+    def validity_on(self, today: datetime.date) -> str:
+        if self.kind != self.Kind.RISS or self.renewal_deadline is None:
+            return self.Validity.ACTIVE
+        if today > self.renewal_deadline:
+            return self.Validity.LAPSED
+        if (self.renewal_deadline - today).days <= RENEWAL_DUE_DAYS:
+            return self.Validity.RENEWAL_DUE
+        return self.Validity.ACTIVE

@@ -1,0 +1,30 @@
+"""The skill taxonomy: stable slugs with ja and en labels (loaded by a data migration)."""
+
+SKILLS: list[tuple[str, str, str]] = [
+    ("incident_response", "インシデント対応", "Incident response"),
+    ("digital_forensics", "デジタルフォレンジック", "Digital forensics"),
+    ("malware_analysis", "マルウェア解析", "Malware analysis"),
+    ("network_security", "ネットワークセキュリティ", "Network security"),
+    ("cloud_security", "クラウドセキュリティ", "Cloud security"),
+    ("web_application", "Webアプリケーションセキュリティ", "Web application security"),
+    ("endpoint_security", "エンドポイントセキュリティ", "Endpoint security"),
+    ("vulnerability_assessment", "脆弱性診断", "Vulnerability assessment"),
+    ("penetration_testing", "ペネトレーションテスト", "Penetration testing"),
+    ("isms_policy", "ISMS・セキュリティポリシー", "ISMS and security policy"),
+    ("bcp", "事業継続計画（BCP）", "Business continuity planning (BCP)"),
+    (
+        "personal_information",
+        "個人情報保護（個人情報保護法・マイナンバー）",
+        "Personal information protection (APPI, My Number)",
+    ),
+    ("trade_secret", "営業秘密管理", "Trade-secret protection"),
+    ("awareness_training", "セキュリティ教育・訓練", "Security awareness training"),
+    ("iot_ot", "IoT・制御システム（OT）セキュリティ", "IoT and OT security"),
+    ("identity_access", "ID・アクセス管理", "Identity and access management"),
+    ("email_security", "メールセキュリティ・標的型攻撃対策", "Email security and phishing defence"),
+    ("backup_recovery", "バックアップ・ランサムウェア対策", "Backup and ransomware recovery"),
+    ("security_monitoring", "セキュリティ監視（SOC・ログ分析）", "Security monitoring (SOC, log analysis)"),
+    ("supply_chain", "サプライチェーンセキュリティ", "Supply-chain security"),
+    ("secure_development", "セキュア開発", "Secure development"),
+    ("risk_assessment", "リスクアセスメント", "Risk assessment"),
+]
