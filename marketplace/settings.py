@@ -229,9 +229,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PrefectureEnum": "accounts.prefectures.PREFECTURE_CHOICES",
         "IndustryEnum": "accounts.models.Company.Industry",
-        "CompanyStatusEnum": "accounts.models.Company.Status",
+        # Companies and certifications share pending / verified / rejected.
+        "ReviewStatusEnum": "accounts.models.Company.Status",
         "SpecialistStatusEnum": "talent.models.Specialist.Status",
-        "CertificationStatusEnum": "talent.models.Certification.Status",
         "CertificationKindEnum": "talent.models.Certification.Kind",
         "RequestKindEnum": "talent.models.RequestKind",
     },

@@ -34,6 +34,15 @@ def _clean_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English, for tests that compare them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def redis_client() -> redis.Redis:
     client = redis.Redis.from_url(settings.TEST_REDIS_URL, socket_connect_timeout=1)
     try:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from talent import demo as talent_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +13,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         logins = accounts_demo.seed()
+        created = talent_demo.seed_specialists(300)
+        self.stdout.write(f"Specialists: {created} created (illustrative profiles).")
+        logins["specialist"] = [talent_demo.enable_demo_login(accounts_demo.DEMO_PASSWORD)]
         self.stdout.write(self.style.SUCCESS("Demo data loaded (illustrative, not real companies)."))
         self.stdout.write(f"Demo password for every login: {accounts_demo.DEMO_PASSWORD}")
         for role, emails in logins.items():
