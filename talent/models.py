@@ -17,6 +17,9 @@ from accounts.prefectures import PREFECTURE_CHOICES
 RENEWAL_DUE_DAYS = 180
 
 
+LISTED = Q(status="active", listed_in_directory=True)
+
+
 class RequestKind(models.TextChoices):
     """What an SME asks for; specialists say which kinds they accept."""
 
@@ -52,19 +55,20 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
     def listed(self) -> "SpecialistQuerySet":
         return self.filter(status=Specialist.Status.ACTIVE, listed_in_directory=True)
 
-    def with_skill(self, slug: str, min_level: int = 1) -> "SpecialistQuerySet":
+    def with_skill(self, skill_id: int, min_level: int = 1) -> "SpecialistQuerySet":
         return self.filter(
             Exists(
                 SpecialistSkill.objects.filter(
-                    specialist=OuterRef("pk"), skill__slug=slug, level__gte=min_level
+                    specialist=OuterRef("pk"), skill_id=skill_id, level__gte=min_level
                 )
             )
         )
 
-    def with_all_skills(self, slugs: list[str], min_level: int = 1) -> "SpecialistQuerySet":
+    def with_all_skills(self, skill_ids: list[int], min_level: int = 1) -> "SpecialistQuerySet":
+        """Every one of the skills at min_level or above."""
         qs = self
-        for slug in dict.fromkeys(slugs):
-            qs = qs.with_skill(slug, min_level)
+        for skill_id in dict.fromkeys(skill_ids):
+            qs = qs.with_skill(skill_id, min_level)
         return qs
 
     def travelling_to(self, prefecture: str) -> "SpecialistQuerySet":
@@ -168,15 +172,32 @@ class Specialist(models.Model):
                 name="specialist_rating_range",
             ),
         ]
+        # The directory reads only listed, active profiles: partial indexes in its sort
+        # orders let a page stop after LIMIT rows, and count(*) scan a narrow index.
+        # The default order (rating DESC NULLS LAST, id) has its index in migration
+        # 0003, PostgreSQL only: SQLite refuses NULLS LAST in an index.
         indexes = [
+            models.Index(fields=["hourly_rate_jpy", "id"], name="spec_dir_rate_idx", condition=LISTED),
+            models.Index(fields=["years_experience", "id"], name="spec_dir_years_idx", condition=LISTED),
+            # Covers every column filter, so counts and filtered scans never read the wide rows.
             models.Index(
-                fields=["status", "listed_in_directory", "hourly_rate_jpy"], name="spec_dir_rate_idx"
-            ),
-            models.Index(
-                fields=["status", "listed_in_directory", "years_experience"], name="spec_dir_years_idx"
-            ),
-            models.Index(fields=["status", "listed_in_directory", "rating"], name="spec_dir_rating_idx"),
-            models.Index(fields=["prefecture"], name="spec_prefecture_idx"),
+                fields=["prefecture", "id"],
+                include=[
+                    "remote_ok",
+                    "onsite_ok",
+                    "accepts_advisor",
+                    "accepts_spot",
+                    "accepts_incident",
+                    "accepts_hire",
+                    "hourly_rate_jpy",
+                    "capacity",
+                    "active_engagements",
+                    "years_experience",
+                    "rating",
+                ],
+                name="spec_dir_cover_idx",
+                condition=LISTED,
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
@@ -304,7 +325,16 @@ class Certification(models.Model):
                 violation_error_message=_("This RISS registration number is already registered."),
             ),
         ]
-        indexes = [models.Index(fields=["specialist", "kind", "status"], name="cert_lookup_idx")]
+        indexes = [
+            models.Index(fields=["specialist", "kind", "status"], name="cert_lookup_idx"),
+            # "Holds a counting credential of kind K" reads only this index.
+            models.Index(
+                fields=["kind", "specialist"],
+                include=["validity", "renewal_deadline"],
+                name="cert_counting_idx",
+                condition=Q(status="verified"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}".strip()

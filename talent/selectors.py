@@ -16,8 +16,12 @@ def skills() -> QuerySet[Skill]:
 
 
 def _with_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
-    """Everything a profile shows, in a fixed number of queries whatever the page size."""
-    return qs.select_related("user").prefetch_related(
+    """Everything a profile shows, contact included, in a fixed number of queries."""
+    return _prefetch_profile_relations(qs.select_related("user"))
+
+
+def _prefetch_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
+    return qs.prefetch_related(
         Prefetch(
             "skill_levels",
             queryset=SpecialistSkill.objects.select_related("skill").order_by("skill__position"),
@@ -32,8 +36,12 @@ def _with_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
 
 
 def specialists_in_directory() -> SpecialistQuerySet:
-    """Active specialists who opted in to the directory (like the public RISS search)."""
-    return _with_profile_relations(Specialist.objects.listed()).order_by(
+    """Active specialists who opted in to the directory (like the public RISS search).
+
+    No join to users: the directory never shows contact details, and a join over the
+    whole listed set before the LIMIT cost ~100 ms at 100,000 profiles.
+    """
+    return _prefetch_profile_relations(Specialist.objects.listed()).order_by(
         F("rating").desc(nulls_last=True), "id"
     )
 

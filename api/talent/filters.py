@@ -58,13 +58,14 @@ class DirectoryFilter(django_filters.FilterSet):
         slugs = [slug.strip() for slug in value.split(",") if slug.strip()]
         if len(slugs) > 20:
             raise ValidationError({"skills": [_("At most 20 skills.")]})
-        unknown = set(slugs) - set(Skill.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        found = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "id"))
+        unknown = set(slugs) - set(found)
         if unknown:
             raise ValidationError(
                 {"skills": [_("Unknown skills: %(slugs)s") % {"slugs": ", ".join(sorted(unknown))}]}
             )
         level = int(self.form.cleaned_data.get("min_level") or 1)
-        return queryset.with_all_skills(slugs, level)
+        return queryset.with_all_skills(list(found.values()), level)
 
     def filter_onsite_in(self, queryset: SpecialistQuerySet, name: str, value: str) -> SpecialistQuerySet:
         return queryset.travelling_to(value)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.accounts.serializers import DecisionSerializer
+from api.pagination import DirectoryPagination
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
 from api.talent import filters, serializers
@@ -36,6 +37,7 @@ class SpecialistViewSet(
 
     lookup_value_regex = UUID_PATTERN
     filterset_class = filters.DirectoryFilter
+    pagination_class = DirectoryPagination
 
     def get_queryset(self) -> QuerySet[Specialist]:
         if self.action == "list":

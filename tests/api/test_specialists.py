@@ -383,3 +383,18 @@ def test_directory_equals_a_brute_force_filter(client_for, sme_alice, profiles, 
         assert set(returned) == {pk for pk, _ in expected}, query
         ordering = query.get("ordering", "-rating")
         assert returned == [pk for pk, _ in sorted(expected, key=_sort_key(ordering))], query
+
+
+def test_directory_counts_exactly_up_to_the_cap_then_says_so(client_for, sme_alice, settings):
+    settings.DIRECTORY_COUNT_CAP = 3
+    _many_specialists(5)
+    client = client_for(sme_alice)
+
+    capped = client.get("/api/v1/specialists/", {"page_size": 2}).json()
+    exact = client.get("/api/v1/specialists/", {"page_size": 2, "prefecture": "27"}).json()
+
+    assert (capped["count"], capped["count_is_exact"], len(capped["results"])) == (4, False, 2)
+    assert capped["next"] is not None
+    assert (exact["count"], exact["count_is_exact"]) == (0, True)
+    settings.DIRECTORY_COUNT_CAP = 0
+    assert client.get("/api/v1/specialists/").json()["count"] == 5
