@@ -197,7 +197,7 @@ class Specialist(models.Model):
                 ],
                 name="spec_dir_cover_idx",
                 condition=LISTED,
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:
