@@ -16,9 +16,7 @@ class UserAdmin(BaseUserAdmin[User]):
         ("Profile", {"fields": ("name", "role", "chamber")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "name", "role", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "role", "password1", "password2")}),)
 
 
 @admin.register(Chamber)

@@ -25,9 +25,7 @@ def demo_corporate_number(index: int) -> str:
 
 def seed() -> dict[str, list[str]]:
     """Idempotent: re-running finds the same rows by their natural keys."""
-    chambers = [
-        Chamber.objects.get_or_create(name=name, defaults={"prefecture": pref})[0] for name, pref in CHAMBERS
-    ]
+    chambers = [Chamber.objects.get_or_create(name=name, defaults={"prefecture": pref})[0] for name, pref in CHAMBERS]
     logins: dict[str, list[str]] = {"chamber_admin": [], "sme": []}
     for index, chamber in enumerate(chambers):
         email = f"admin{index + 1}@demo.tcyss.example"
@@ -40,9 +38,7 @@ def seed() -> dict[str, list[str]]:
                 chamber=chamber,
             )
         logins["chamber_admin"].append(email)
-    for index, (name, industry, capital, employees, chamber_index, pref, city, action) in enumerate(
-        COMPANIES
-    ):
+    for index, (name, industry, capital, employees, chamber_index, pref, city, action) in enumerate(COMPANIES):
         company, _created = Company.objects.get_or_create(
             corporate_number=demo_corporate_number(index),
             defaults={

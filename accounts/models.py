@@ -152,13 +152,9 @@ class Company(models.Model):
     security_action = models.CharField(
         _("SECURITY ACTION"), max_length=10, choices=SecurityAction.choices, default=SecurityAction.NONE
     )
-    chamber = models.ForeignKey(
-        Chamber, verbose_name=_("chamber"), on_delete=models.PROTECT, related_name="companies"
-    )
+    chamber = models.ForeignKey(Chamber, verbose_name=_("chamber"), on_delete=models.PROTECT, related_name="companies")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="CompanyMembership", related_name="companies"
-    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="CompanyMembership", related_name="companies")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

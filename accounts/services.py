@@ -98,9 +98,7 @@ def register_user(*, email: str, password: str, role: str, name: str) -> User:
 
 
 @transaction.atomic
-def create_chamber_admin(
-    *, chamber_name: str, prefecture: str, email: str, password: str, name: str = ""
-) -> User:
+def create_chamber_admin(*, chamber_name: str, prefecture: str, email: str, password: str, name: str = "") -> User:
     """Operator command: a chamber (created if new) and an admin who belongs to it."""
     chamber, _created = Chamber.objects.get_or_create(name=chamber_name, defaults={"prefecture": prefecture})
     user = User(email=email.lower(), name=name or chamber_name, role=User.Role.CHAMBER_ADMIN, chamber=chamber)
@@ -158,9 +156,7 @@ def create_company(*, user: User, chamber: Chamber, **fields: Any) -> Company:
 @transaction.atomic
 def update_company(*, company: Company, user: User, **fields: Any) -> Company:
     """The owner edits the profile; changing the company's identity re-opens verification."""
-    if not CompanyMembership.objects.filter(
-        company=company, user=user, role=CompanyMembership.Role.OWNER
-    ).exists():
+    if not CompanyMembership.objects.filter(company=company, user=user, role=CompanyMembership.Role.OWNER).exists():
         raise PermissionDenied(_("Only the company's owner can edit it."))
     company = Company.objects.select_for_update().get(pk=company.pk)
     before = {name: getattr(company, name) for name in COMPANY_IDENTITY_FIELDS}

@@ -31,6 +31,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, errors.DomainError):
         code = _status_for(exc)
         message = str(exc.message)
+        if code == status.HTTP_400_BAD_REQUEST and exc.context.get("errors"):
+            return Response({name: [str(text)] for name, text in exc.context["errors"].items()}, status=code)
         if code == status.HTTP_400_BAD_REQUEST and exc.field:
             return Response({exc.field: [message]}, status=code)
         return Response({"detail": message}, status=code)

@@ -35,6 +35,4 @@ IsChamberAdmin = _role_permission(User.Role.CHAMBER_ADMIN)
 class IsChamberAdminOrStaff(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
-        return bool(
-            user and user.is_authenticated and (user.is_staff or getattr(user, "is_chamber_admin", False))
-        )
+        return bool(user and user.is_authenticated and (user.is_staff or getattr(user, "is_chamber_admin", False)))

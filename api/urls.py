@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import views as accounts
+from api.matching import views as matching
 from api.talent import views as talent
 
 router = DefaultRouter()
@@ -10,6 +11,10 @@ router.register("companies", accounts.CompanyViewSet, basename="company")
 router.register("skills", talent.SkillViewSet, basename="skill")
 router.register("specialists", talent.SpecialistViewSet, basename="specialist")
 router.register("certifications", talent.CertificationViewSet, basename="certification")
+router.register("requests", matching.RequestViewSet, basename="request")
+router.register("match-runs", matching.MatchRunViewSet, basename="match-run")
+router.register("proposals", matching.ProposalViewSet, basename="proposal")
+router.register("engagements", matching.EngagementViewSet, basename="engagement")
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),

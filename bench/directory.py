@@ -99,9 +99,7 @@ def time_path(client: Client, path: str, params: dict[str, str | int], repeat: i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--specialists", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=100, help="timed requests per query")
     args = parser.parse_args()

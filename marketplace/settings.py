@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "marketplace",
     "accounts",
     "talent",
+    "matching",
     "api",
 ]
 
@@ -158,6 +159,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "talent.refresh_certification_validity",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Nightly at 02:00 JST: one match run per chamber with open requests.
+    "nightly-match-runs": {"task": "matching.start_nightly_runs", "schedule": crontab(hour=2, minute=0)},
+    # Daily at 04:00 JST: open requests 90 days past their start date expire.
+    "expire-stale-requests": {
+        "task": "matching.expire_stale_requests",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT.")
@@ -240,6 +248,10 @@ SPECTACULAR_SETTINGS = {
         "SpecialistStatusEnum": "talent.models.Specialist.Status",
         "CertificationKindEnum": "talent.models.Certification.Kind",
         "RequestKindEnum": "talent.models.RequestKind",
+        "RequestStatusEnum": "matching.models.AdvisorRequest.Status",
+        "MatchRunStatusEnum": "matching.models.MatchRun.Status",
+        "ProposalStatusEnum": "matching.models.Proposal.Status",
+        "EngagementStatusEnum": "matching.models.Engagement.Status",
     },
 }
 

@@ -55,8 +55,7 @@ def check_upload(upload: "UploadedFile[bytes]", *, field: str) -> CheckedUpload:
     """Accept a PDF, PNG or JPEG whose content, name and size agree; refuse anything else."""
     if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
         raise UploadRejected(
-            _("The file is larger than %(limit)d MB.")
-            % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            _("The file is larger than %(limit)d MB.") % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
             field=field,
         )
     if upload.size == 0:
@@ -69,8 +68,7 @@ def check_upload(upload: "UploadedFile[bytes]", *, field: str) -> CheckedUpload:
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in _EXTENSIONS[content_type]:
         raise UploadRejected(
-            _("The file's content is %(actual)s but its name says otherwise.")
-            % {"actual": _LABEL[content_type]},
+            _("The file's content is %(actual)s but its name says otherwise.") % {"actual": _LABEL[content_type]},
             field=field,
         )
     if content_type == PDF:

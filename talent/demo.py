@@ -39,9 +39,7 @@ BIO_PARTS = [
     "Former SOC analyst; comfortable working in English.",
 ]
 # Regions where most specialists live, and so where onsite supply is plentiful.
-HOME_PREFECTURES = (
-    ["13"] * 30 + ["27"] * 12 + ["14"] * 8 + ["23"] * 7 + ["40"] * 5 + ["11", "12", "01", "26", "28"] * 3
-)
+HOME_PREFECTURES = ["13"] * 30 + ["27"] * 12 + ["14"] * 8 + ["23"] * 7 + ["40"] * 5 + ["11", "12", "01", "26", "28"] * 3
 NEIGHBOURS = {
     "13": ["11", "12", "14"], "27": ["26", "28", "29"], "14": ["13", "22"], "23": ["21", "24"],
     "40": ["41", "43"], "11": ["13", "10"], "12": ["13", "08"], "01": [], "26": ["27", "25"],
@@ -119,9 +117,7 @@ def seed_specialists(
             active_engagements=0,
             hours_per_month=rng.choice([8, 10, 16, 20, 40]),
             languages=["ja", "en"] if rng.random() < 0.25 else ["ja"],
-            industries=rng.sample(
-                ["manufacturing", "wholesale", "retail", "services", "other"], rng.randint(1, 3)
-            ),
+            industries=rng.sample(["manufacturing", "wholesale", "retail", "services", "other"], rng.randint(1, 3)),
             years_experience=rng.randint(8, 30) if popular else rng.randint(1, 20),
             listed_in_directory=status == Specialist.Status.ACTIVE and rng.random() < 0.9,
             status=status,

@@ -57,11 +57,7 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
 
     def with_skill(self, skill_id: int, min_level: int = 1) -> "SpecialistQuerySet":
         return self.filter(
-            Exists(
-                SpecialistSkill.objects.filter(
-                    specialist=OuterRef("pk"), skill_id=skill_id, level__gte=min_level
-                )
-            )
+            Exists(SpecialistSkill.objects.filter(specialist=OuterRef("pk"), skill_id=skill_id, level__gte=min_level))
         )
 
     def with_all_skills(self, skill_ids: list[int], min_level: int = 1) -> "SpecialistQuerySet":
@@ -80,9 +76,7 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
 
     def with_certification(self, kind: str, today: datetime.date | None = None) -> "SpecialistQuerySet":
         """Holds a certification of this kind that counts (verified and not lapsed)."""
-        return self.filter(
-            Exists(Certification.objects.counting(today).filter(specialist=OuterRef("pk"), kind=kind))
-        )
+        return self.filter(Exists(Certification.objects.counting(today).filter(specialist=OuterRef("pk"), kind=kind)))
 
     def accepting(self, kind: str) -> "SpecialistQuerySet":
         return self.filter(**{f"accepts_{kind}": True})
@@ -237,9 +231,7 @@ class TravelPrefecture(models.Model):
     prefecture = models.CharField(max_length=2, choices=PREFECTURE_CHOICES)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["specialist", "prefecture"], name="unique_travel_prefecture")
-        ]
+        constraints = [models.UniqueConstraint(fields=["specialist", "prefecture"], name="unique_travel_prefecture")]
         indexes = [models.Index(fields=["prefecture", "specialist"], name="travel_lookup_idx")]
 
     def __str__(self) -> str:
@@ -293,9 +285,7 @@ class Certification(models.Model):
     evidence_content_type = models.CharField(max_length=50)
     evidence_name = models.CharField(max_length=200, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    validity = models.CharField(
-        _("validity"), max_length=12, choices=Validity.choices, default=Validity.ACTIVE
-    )
+    validity = models.CharField(_("validity"), max_length=12, choices=Validity.choices, default=Validity.ACTIVE)
     warnings = models.JSONField(default=list, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -315,9 +305,7 @@ class Certification(models.Model):
                 condition=~Q(kind="riss") | Q(renewal_deadline__isnull=False, number__regex=r"^[0-9]{6}$"),
                 name="riss_has_number_and_deadline",
             ),
-            models.CheckConstraint(
-                condition=~Q(kind="other") | ~Q(name=""), name="other_certification_named"
-            ),
+            models.CheckConstraint(condition=~Q(kind="other") | ~Q(name=""), name="other_certification_named"),
             models.UniqueConstraint(
                 fields=["kind", "number"],
                 condition=Q(kind="riss") & ~Q(status="rejected"),

@@ -12,8 +12,7 @@ def _message(certification: Certification) -> tuple[str, str]:
     if certification.status == Certification.Status.REJECTED:
         return (
             _("Your credential was not accepted"),
-            _("%(kind)s %(number)s was not accepted: %(note)s")
-            % {**context, "note": certification.review_note},
+            _("%(kind)s %(number)s was not accepted: %(note)s") % {**context, "note": certification.review_note},
         )
     if certification.validity == Certification.Validity.LAPSED:
         return (
@@ -31,9 +30,7 @@ def _message(certification: Certification) -> tuple[str, str]:
 
 
 def notify_certification_status(*, certification_id: str) -> None:
-    certification = (
-        Certification.objects.select_related("specialist__user").filter(pk=certification_id).first()
-    )
+    certification = Certification.objects.select_related("specialist__user").filter(pk=certification_id).first()
     if certification is None:
         return
     parts = []

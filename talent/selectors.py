@@ -41,9 +41,7 @@ def specialists_in_directory() -> SpecialistQuerySet:
     No join to users: the directory never shows contact details, and a join over the
     whole listed set before the LIMIT cost ~100 ms at 100,000 profiles.
     """
-    return _prefetch_profile_relations(Specialist.objects.listed()).order_by(
-        F("rating").desc(nulls_last=True), "id"
-    )
+    return _prefetch_profile_relations(Specialist.objects.listed()).order_by(F("rating").desc(nulls_last=True), "id")
 
 
 def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:

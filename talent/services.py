@@ -135,8 +135,7 @@ def _replace_skills(specialist: Specialist, skills: list[dict[str, Any]]) -> Non
         levels[slug] = level
     specialist.skill_levels.all().delete()
     SpecialistSkill.objects.bulk_create(
-        SpecialistSkill(specialist=specialist, skill=by_slug[slug], level=level)
-        for slug, level in levels.items()
+        SpecialistSkill(specialist=specialist, skill=by_slug[slug], level=level) for slug, level in levels.items()
     )
 
 
@@ -146,9 +145,7 @@ def normalize_riss_number(raw: str) -> str:
     text = re.sub(r"\s+", "", text)
     text = text.removeprefix("第").removesuffix("号")
     if not (text.isascii() and text.isdigit()) or not 1 <= len(text) <= 6 or int(text) == 0:
-        raise ValidationFailed(
-            _("A RISS registration number has up to 6 digits, like 第017758号."), field="number"
-        )
+        raise ValidationFailed(_("A RISS registration number has up to 6 digits, like 第017758号."), field="number")
     return text.zfill(6)
 
 
@@ -185,9 +182,7 @@ def submit_certification(
     if kind == Certification.Kind.RISS:
         number = normalize_riss_number(number)
         if renewal_deadline is None:
-            raise ValidationFailed(
-                _("Enter the renewal deadline printed on the card."), field="renewal_deadline"
-            )
+            raise ValidationFailed(_("Enter the renewal deadline printed on the card."), field="renewal_deadline")
         if renewal_deadline <= issued_on:
             raise ValidationFailed(
                 _("The renewal deadline must be after the registration date."), field="renewal_deadline"
@@ -224,9 +219,7 @@ def submit_certification(
             certification.save()
     except IntegrityError as exc:
         certification.evidence.delete(save=False)
-        raise ValidationFailed(
-            _("This RISS registration number is already registered."), field="number"
-        ) from exc
+        raise ValidationFailed(_("This RISS registration number is already registered."), field="number") from exc
     return certification
 
 
@@ -320,9 +313,7 @@ def refresh_certification_validity(*, today: datetime.date | None = None) -> dic
     ]
     for validity, qs in steps:
         with transaction.atomic():
-            ids = list(
-                qs.exclude(validity=validity).select_for_update(skip_locked=True).values_list("pk", flat=True)
-            )
+            ids = list(qs.exclude(validity=validity).select_for_update(skip_locked=True).values_list("pk", flat=True))
             changed[validity] = (
                 Certification.objects.filter(pk__in=ids).exclude(validity=validity).update(validity=validity)
             )

@@ -31,9 +31,7 @@ def make_specialist(user, *, status="active", listed=True, skills=None, travel=(
         "hourly_rate_jpy": 15_000,
         "monthly_retainer_jpy": 50_000,
     }
-    specialist = Specialist.objects.create(
-        user=user, status=status, listed_in_directory=listed, **(defaults | fields)
-    )
+    specialist = Specialist.objects.create(user=user, status=status, listed_in_directory=listed, **(defaults | fields))
     by_slug = {s.slug: s for s in Skill.objects.all()}
     for slug, level in (skills or {}).items():
         SpecialistSkill.objects.create(specialist=specialist, skill=by_slug[slug], level=level)
@@ -45,9 +43,7 @@ def make_specialist(user, *, status="active", listed=True, skills=None, travel=(
     return specialist
 
 
-def make_certification(
-    specialist, *, kind="riss", status="pending", number="017758", deadline=None, **fields
-):
+def make_certification(specialist, *, kind="riss", status="pending", number="017758", deadline=None, **fields):
     today = timezone.localdate()
     cert = Certification(
         specialist=specialist,

@@ -140,9 +140,7 @@ def test_celery_accepts_json_only_and_acks_late():
 
 
 def _run_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "marketplace.settings", **env},

@@ -21,17 +21,13 @@ ORDERINGS = {
 class DirectoryFilter(django_filters.FilterSet):
     """Directory search; every filter narrows (AND)."""
 
-    skills = django_filters.CharFilter(
-        method="filter_skills", help_text=_("Comma-separated skill slugs, all of.")
-    )
+    skills = django_filters.CharFilter(method="filter_skills", help_text=_("Comma-separated skill slugs, all of."))
     min_level = django_filters.NumberFilter(
         method="noop", min_value=1, max_value=5, help_text=_("Minimum level for the skills filter.")
     )
     prefecture = django_filters.ChoiceFilter(choices=PREFECTURE_CHOICES)
     onsite_in = django_filters.ChoiceFilter(choices=PREFECTURE_CHOICES, method="filter_onsite_in")
-    certification = django_filters.ChoiceFilter(
-        choices=[("riss", "RISS"), ("sg", "SG")], method="filter_cert"
-    )
+    certification = django_filters.ChoiceFilter(choices=[("riss", "RISS"), ("sg", "SG")], method="filter_cert")
     request_kind = django_filters.ChoiceFilter(choices=RequestKind.choices, method="filter_kind")
     remote_ok = django_filters.BooleanFilter()
     onsite_ok = django_filters.BooleanFilter()
@@ -43,9 +39,7 @@ class DirectoryFilter(django_filters.FilterSet):
     )
     has_capacity = django_filters.BooleanFilter(method="filter_capacity")
     q = django_filters.CharFilter(method="filter_text", max_length=200)
-    ordering = django_filters.ChoiceFilter(
-        choices=[(key, key) for key in ORDERINGS], method="filter_ordering"
-    )
+    ordering = django_filters.ChoiceFilter(choices=[(key, key) for key in ORDERINGS], method="filter_ordering")
 
     class Meta:
         model = Specialist
@@ -61,9 +55,7 @@ class DirectoryFilter(django_filters.FilterSet):
         found = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "id"))
         unknown = set(slugs) - set(found)
         if unknown:
-            raise ValidationError(
-                {"skills": [_("Unknown skills: %(slugs)s") % {"slugs": ", ".join(sorted(unknown))}]}
-            )
+            raise ValidationError({"skills": [_("Unknown skills: %(slugs)s") % {"slugs": ", ".join(sorted(unknown))}]})
         level = int(self.form.cleaned_data.get("min_level") or 1)
         return queryset.with_all_skills(list(found.values()), level)
 
@@ -77,11 +69,7 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.accepting(value)
 
     def filter_capacity(self, queryset: SpecialistQuerySet, name: str, value: bool) -> SpecialistQuerySet:
-        return (
-            queryset.with_capacity()
-            if value
-            else queryset.exclude(pk__in=queryset.with_capacity().values("pk"))
-        )
+        return queryset.with_capacity() if value else queryset.exclude(pk__in=queryset.with_capacity().values("pk"))
 
     def filter_text(self, queryset: SpecialistQuerySet, name: str, value: str) -> SpecialistQuerySet:
         return queryset.matching_text(value)

@@ -82,9 +82,7 @@ class SpecialistSerializer(serializers.ModelSerializer[Specialist]):
     def get_skills(self, specialist: Specialist) -> list[dict[str, Any]]:
         return [{"skill": s.skill.slug, "level": s.level} for s in specialist.skill_levels.all()]
 
-    @extend_schema_field(
-        serializers.ListField(child=serializers.ChoiceField(choices=Certification.Kind.choices))
-    )
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Certification.Kind.choices)))
     def get_certifications(self, specialist: Specialist) -> list[str]:
         """Kinds of verified, unlapsed credentials (the numbers stay private)."""
         return sorted({c.kind for c in getattr(specialist, "counting_certifications", [])})

@@ -30,9 +30,7 @@ class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Skill]):
         return selectors.skills()
 
 
-class SpecialistViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Specialist]
-):
+class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Specialist]):
     """The directory (listed, active profiles) and profile pages."""
 
     lookup_value_regex = UUID_PATTERN
@@ -91,9 +89,7 @@ class SpecialistViewSet(
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         specialist = selectors.access_specialist(request.user, pk)
-        services.suspend_specialist(
-            specialist=specialist, admin=acting_user(request), note=data.validated_data["note"]
-        )
+        services.suspend_specialist(specialist=specialist, admin=acting_user(request), note=data.validated_data["note"])
         return Response(self._profile(selectors.access_specialist(request.user, pk)))
 
     @extend_schema(request=DecisionSerializer, responses=serializers.SpecialistWithContactSerializer)
@@ -145,9 +141,7 @@ class CertificationViewSet(
         data = serializers.CertificationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         certification = services.submit_certification(user=acting_user(request), **data.validated_data)
-        return Response(
-            serializers.CertificationSerializer(certification).data, status=status.HTTP_201_CREATED
-        )
+        return Response(serializers.CertificationSerializer(certification).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses=serializers.CertificationReviewSerializer)
     @action(detail=True, methods=["post"])

@@ -38,9 +38,7 @@ from accounts.size_class import LARGE, SMALL_SCALE, SME, classify
         ("services", 10**12, 5, SMALL_SCALE, False, True),
     ],
 )
-def test_size_class_follows_the_sme_basic_act(
-    industry, capital, employees, expected, capital_test, employee_test
-):
+def test_size_class_follows_the_sme_basic_act(industry, capital, employees, expected, capital_test, employee_test):
     result = classify(industry=industry, employees=employees, capital_jpy=capital)
 
     assert (result.size_class, result.capital_test, result.employee_test) == (

@@ -26,9 +26,7 @@ def test_registers_an_sme_user_who_can_then_obtain_tokens(anon, db):
     user = User.objects.get(email="new@example.test")
     assert user.check_password(STRONG)
 
-    tokens = anon.post(
-        "/api/v1/auth/token/", {"email": "new@example.test", "password": STRONG}, format="json"
-    )
+    tokens = anon.post("/api/v1/auth/token/", {"email": "new@example.test", "password": STRONG}, format="json")
     assert tokens.status_code == 200
     assert set(tokens.json()) == {"access", "refresh"}
 
@@ -87,9 +85,7 @@ def test_weak_password_errors_follow_accept_language(anon, db):
 
 
 def test_wrong_password_gets_no_token(anon, sme_alice):
-    response = anon.post(
-        "/api/v1/auth/token/", {"email": "alice@sme.test", "password": "wrong"}, format="json"
-    )
+    response = anon.post("/api/v1/auth/token/", {"email": "alice@sme.test", "password": "wrong"}, format="json")
 
     assert response.status_code == 401
     assert "access" not in response.json()
@@ -124,9 +120,7 @@ def test_access_tokens_are_short_lived(settings):
 
 
 def test_a_used_refresh_token_cannot_be_reused(anon, sme_alice):
-    tokens = anon.post(
-        "/api/v1/auth/token/", {"email": "alice@sme.test", "password": "correct-horse-battery"}
-    )
+    tokens = anon.post("/api/v1/auth/token/", {"email": "alice@sme.test", "password": "correct-horse-battery"})
     refresh = tokens.json()["refresh"]
 
     first = anon.post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json")
@@ -143,18 +137,14 @@ def test_an_inactive_user_gets_no_token(anon, sme_alice):
     sme_alice.is_active = False
     sme_alice.save()
 
-    response = anon.post(
-        "/api/v1/auth/token/", {"email": "alice@sme.test", "password": "correct-horse-battery"}
-    )
+    response = anon.post("/api/v1/auth/token/", {"email": "alice@sme.test", "password": "correct-horse-battery"})
 
     assert response.status_code == 401
 
 
 @pytest.fixture
 def tight_auth_rate(monkeypatch):
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", {"auth": "3/min", "anon": "1000/min", "user": "1000/min"}
-    )
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"auth": "3/min", "anon": "1000/min", "user": "1000/min"})
 
 
 def test_token_endpoint_is_throttled_with_retry_after(anon, sme_alice, tight_auth_rate):
@@ -178,8 +168,7 @@ def test_rotating_x_forwarded_for_does_not_escape_the_throttle(anon, sme_alice, 
     """With NUM_PROXIES=0 the client address is the socket's, not a header the client controls."""
     body = {"email": "alice@sme.test", "password": "wrong"}
     statuses = [
-        anon.post("/api/v1/auth/token/", body, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code
-        for i in range(4)
+        anon.post("/api/v1/auth/token/", body, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code for i in range(4)
     ]
 
     assert statuses[-1] == 429

@@ -33,9 +33,7 @@ def submit(client, **overrides):
     return client.post("/api/v1/certifications/", body, format="multipart", HTTP_ACCEPT_LANGUAGE="en")
 
 
-def test_specialist_submits_a_riss_registration_and_the_profile_awaits_review(
-    client_for, specialist_bob, bob
-):
+def test_specialist_submits_a_riss_registration_and_the_profile_awaits_review(client_for, specialist_bob, bob):
     response = submit(client_for(specialist_bob), renewal_deadline="2029-03-31", training_years=[2024, 2025])
 
     assert response.status_code == 201, response.json()
@@ -262,9 +260,7 @@ def test_specialists_see_only_their_own_certifications(client_for, specialist_be
     assert response.json()["results"] == []
 
 
-def test_suspended_specialist_leaves_the_directory_and_can_be_reactivated(
-    client_for, admin_carol, sme_alice, bob
-):
+def test_suspended_specialist_leaves_the_directory_and_can_be_reactivated(client_for, admin_carol, sme_alice, bob):
     Specialist.objects.filter(pk=bob.pk).update(status="active")
     admin = client_for(admin_carol)
 

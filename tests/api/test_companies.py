@@ -50,9 +50,7 @@ def test_size_basis_is_in_the_callers_language(client_for, sme_alice, tokyo):
 
 
 def test_sole_proprietor_needs_no_corporate_number_or_capital(client_for, sme_alice, tokyo):
-    body = company_body(
-        tokyo, entity_type="sole_proprietor", corporate_number="", capital_jpy=None, employees=3
-    )
+    body = company_body(tokyo, entity_type="sole_proprietor", corporate_number="", capital_jpy=None, employees=3)
     body["industry"] = "retail"
 
     response = client_for(sme_alice).post("/api/v1/companies/", body, format="json")
@@ -106,12 +104,8 @@ def test_bad_company_input_is_a_400_with_field_errors_in_english(
         ({"capital_jpy": -1}, "capital_jpy", "この値は0以上にしてください。"),
     ],
 )
-def test_bad_company_input_errors_are_in_japanese_by_default(
-    client_for, sme_alice, tokyo, overrides, field, message
-):
-    response = client_for(sme_alice).post(
-        "/api/v1/companies/", company_body(tokyo, **overrides), format="json"
-    )
+def test_bad_company_input_errors_are_in_japanese_by_default(client_for, sme_alice, tokyo, overrides, field, message):
+    response = client_for(sme_alice).post("/api/v1/companies/", company_body(tokyo, **overrides), format="json")
 
     assert response.status_code == 400
     assert any(text.startswith(message) for text in response.json()[field]), response.json()
@@ -257,9 +251,7 @@ def test_concurrent_verifications_apply_once(admin_carol, pending_company):
     assert StatusChange.objects.filter(object_id=pending_company.pk).exclude(from_status="").count() == 1
 
 
-def test_chamber_admin_lists_only_their_chambers_companies(
-    client_for, admin_carol, alice_company, erin_company
-):
+def test_chamber_admin_lists_only_their_chambers_companies(client_for, admin_carol, alice_company, erin_company):
     response = client_for(admin_carol).get("/api/v1/companies/")
 
     assert [item["id"] for item in response.json()["results"]] == [str(alice_company.id)]

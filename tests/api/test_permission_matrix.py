@@ -43,9 +43,7 @@ def world(
             "new_company": lambda: {
                 "name": "株式会社マトリクス",
                 "entity_type": "corporation",
-                "corporate_number": factories.valid_corporate_number(
-                    555_000_000_000 + Company.objects.count()
-                ),
+                "corporate_number": factories.valid_corporate_number(555_000_000_000 + Company.objects.count()),
                 "industry": "services",
                 "capital_jpy": 10_000_000,
                 "employees": 12,

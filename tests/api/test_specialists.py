@@ -101,9 +101,7 @@ def test_bad_profile_edits_are_a_400_and_change_nothing(client_for, specialist_b
 def test_status_cannot_be_mass_assigned(client_for, specialist_bob):
     make_specialist(specialist_bob, status="draft", listed=False)
 
-    response = client_for(specialist_bob).patch(
-        "/api/v1/specialists/me/", {"status": "active"}, format="json"
-    )
+    response = client_for(specialist_bob).patch("/api/v1/specialists/me/", {"status": "active"}, format="json")
 
     assert response.status_code == 200
     assert Specialist.objects.get(user=specialist_bob).status == "draft"
@@ -111,9 +109,7 @@ def test_status_cannot_be_mass_assigned(client_for, specialist_bob):
 
 @pytest.fixture
 def bob_listed(specialist_bob):
-    profile = make_specialist(
-        specialist_bob, legal_name="Robert 情報", phone="03-0000-0000", skills={"bcp": 3}
-    )
+    profile = make_specialist(specialist_bob, legal_name="Robert 情報", phone="03-0000-0000", skills={"bcp": 3})
     make_certification(profile, status="verified")
     return profile
 
@@ -130,9 +126,7 @@ def bob_listed(specialist_bob):
         ("stranger_dave", False),
     ],
 )
-def test_contact_details_only_for_self_and_chamber_admins(
-    request, client_for, bob_listed, viewer, sees_contact
-):
+def test_contact_details_only_for_self_and_chamber_admins(request, client_for, bob_listed, viewer, sees_contact):
     user = request.getfixturevalue(viewer)
 
     profile = client_for(user).get(f"/api/v1/specialists/{bob_listed.id}/").json()
@@ -153,9 +147,7 @@ def test_directory_never_shows_contact_details_or_registration_numbers(client_fo
     assert results[0]["vendor_affiliations"] == ""
 
 
-def test_unlisted_or_unverified_profiles_are_404_outside_admins(
-    client_for, specialist_bea, sme_alice, admin_oscar
-):
+def test_unlisted_or_unverified_profiles_are_404_outside_admins(client_for, specialist_bea, sme_alice, admin_oscar):
     hidden = make_specialist(specialist_bea, listed=False)
 
     assert client_for(sme_alice).get(f"/api/v1/specialists/{hidden.id}/").status_code == 404
@@ -243,9 +235,7 @@ profile_strategy = st.fixed_dictionaries(
         "years": st.integers(0, 30),
         "skills": st.dictionaries(st.sampled_from(SKILL_POOL), st.integers(1, 5), max_size=3),
         "certs": st.lists(
-            st.tuples(
-                st.sampled_from(["riss", "sg"]), st.sampled_from(["verified", "pending"]), st.booleans()
-            ),
+            st.tuples(st.sampled_from(["riss", "sg"]), st.sampled_from(["verified", "pending"]), st.booleans()),
             max_size=2,
         ),
         "name": st.sampled_from(NAMES),
@@ -292,12 +282,9 @@ def _build(profiles):
             **{f"accepts_{kind}": kind in p["kinds"] for kind in ["advisor", "spot", "incident", "hire"]},
         )  # fmt: skip
         SpecialistSkill.objects.bulk_create(
-            SpecialistSkill(specialist=profile, skill=skills[slug], level=level)
-            for slug, level in p["skills"].items()
+            SpecialistSkill(specialist=profile, skill=skills[slug], level=level) for slug, level in p["skills"].items()
         )
-        TravelPrefecture.objects.bulk_create(
-            TravelPrefecture(specialist=profile, prefecture=c) for c in p["travel"]
-        )
+        TravelPrefecture.objects.bulk_create(TravelPrefecture(specialist=profile, prefecture=c) for c in p["travel"])
         for number, (kind, status, lapsed) in enumerate(p["certs"]):
             deadline = TODAY + datetime.timedelta(days=-1 if lapsed else 400)
             cert = Certification(

@@ -71,9 +71,7 @@ class Worker:
     def children(self) -> list[int]:
         """The prefork pool's child pids."""
         assert self.process
-        out = subprocess.run(
-            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
-        ).stdout
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False).stdout
         return [int(pid) for pid in out.split()]
 
     def kill(self) -> None:

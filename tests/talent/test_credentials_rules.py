@@ -59,15 +59,9 @@ def test_daily_task_moves_riss_registrations_and_notifies_each_once(
     specialist_bob, mailoutbox, django_capture_on_commit_callbacks
 ):
     bob = make_specialist(specialist_bob)
-    due = make_certification(
-        bob, status="verified", number="000001", deadline=TODAY + datetime.timedelta(days=30)
-    )
-    lapsed = make_certification(
-        bob, status="verified", number="000002", deadline=TODAY - datetime.timedelta(days=1)
-    )
-    fine = make_certification(
-        bob, status="verified", number="000003", deadline=TODAY + datetime.timedelta(days=900)
-    )
+    due = make_certification(bob, status="verified", number="000001", deadline=TODAY + datetime.timedelta(days=30))
+    lapsed = make_certification(bob, status="verified", number="000002", deadline=TODAY - datetime.timedelta(days=1))
+    fine = make_certification(bob, status="verified", number="000003", deadline=TODAY + datetime.timedelta(days=900))
     Certification.objects.update(validity="active")
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -76,9 +76,7 @@ def test_dry_run_writes_nothing(db, csv_file, capsys):
 
 def test_an_email_of_a_non_specialist_is_a_row_error(db, csv_file, sme_alice, capsys):
     with pytest.raises(CommandError):
-        call_command(
-            "import_specialists", str(csv_file(GOOD.replace("hanako@example.test", "alice@sme.test")))
-        )
+        call_command("import_specialists", str(csv_file(GOOD.replace("hanako@example.test", "alice@sme.test"))))
 
     assert "line 2, email: belongs to a user who is not a specialist" in capsys.readouterr().out
     assert not Specialist.objects.exists()

@@ -1,0 +1,117 @@
+"""Reads for matching, scoped to what the acting user may see."""
+
+import uuid
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import CompanyMembership, User
+from marketplace.errors import NotFound
+from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal
+
+# What each side sees of a proposal's life.
+SME_VISIBLE = ("accepted", "selected", "not_selected")
+SPECIALIST_VISIBLE = ("approved", "accepted", "declined", "selected", "not_selected", "expired")
+
+
+def _user(user: User | AnonymousUser) -> User | None:
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def requests_visible_to(user: User | AnonymousUser) -> QuerySet[AdvisorRequest]:
+    qs = AdvisorRequest.objects.select_related("company").prefetch_related("required_skills__skill")
+    actor = _user(user)
+    if actor is None:
+        return qs.none()
+    if actor.is_staff:
+        return qs
+    if actor.is_chamber_admin and actor.chamber_id:
+        return qs.filter(company__chamber_id=actor.chamber_id)
+    if actor.role == User.Role.SME:
+        return qs.filter(company__memberships__user=actor)
+    return qs.none()
+
+
+def access_request(user: User | AnonymousUser, request_id: uuid.UUID | str) -> AdvisorRequest:
+    try:
+        return requests_visible_to(user).get(pk=request_id)
+    except (AdvisorRequest.DoesNotExist, ValueError) as exc:
+        raise NotFound(_("Request not found.")) from exc
+
+
+def runs_visible_to(user: User | AnonymousUser) -> QuerySet[MatchRun]:
+    qs = MatchRun.objects.all()
+    actor = _user(user)
+    if actor is None:
+        return qs.none()
+    if actor.is_staff:
+        return qs
+    if actor.is_chamber_admin and actor.chamber_id:
+        return qs.filter(chamber_id=actor.chamber_id)
+    return qs.none()
+
+
+def access_run(user: User | AnonymousUser, run_id: uuid.UUID | str) -> MatchRun:
+    try:
+        return runs_visible_to(user).get(pk=run_id)
+    except (MatchRun.DoesNotExist, ValueError) as exc:
+        raise NotFound(_("Match run not found.")) from exc
+
+
+def proposals_visible_to(user: User | AnonymousUser) -> QuerySet[Proposal]:
+    """Admins: their chamber's. SMEs: their requests' from accepted on. Specialists: theirs from approved on."""
+    qs = Proposal.objects.select_related("request__company", "specialist")
+    actor = _user(user)
+    if actor is None:
+        return qs.none()
+    if actor.is_staff:
+        return qs
+    if actor.is_chamber_admin and actor.chamber_id:
+        return qs.filter(request__company__chamber_id=actor.chamber_id)
+    if actor.role == User.Role.SME:
+        return qs.filter(request__company__memberships__user=actor, status__in=SME_VISIBLE)
+    if actor.role == User.Role.SPECIALIST:
+        return qs.filter(specialist__user=actor, status__in=SPECIALIST_VISIBLE)
+    return qs.none()
+
+
+def access_proposal(user: User | AnonymousUser, proposal_id: uuid.UUID | str) -> Proposal:
+    try:
+        return proposals_visible_to(user).get(pk=proposal_id)
+    except (Proposal.DoesNotExist, ValueError) as exc:
+        raise NotFound(_("Proposal not found.")) from exc
+
+
+def engagements_visible_to(user: User | AnonymousUser) -> QuerySet[Engagement]:
+    qs = Engagement.objects.select_related("specialist__user", "company").prefetch_related(
+        Prefetch(
+            "company__memberships",
+            queryset=CompanyMembership.objects.filter(role="owner").select_related("user"),
+            to_attr="owners",
+        )
+    )
+    actor = _user(user)
+    if actor is None:
+        return qs.none()
+    if actor.is_staff:
+        return qs
+    if actor.is_chamber_admin and actor.chamber_id:
+        return qs.filter(company__chamber_id=actor.chamber_id)
+    if actor.role == User.Role.SME:
+        return qs.filter(company__memberships__user=actor)
+    if actor.role == User.Role.SPECIALIST:
+        return qs.filter(specialist__user=actor)
+    return qs.none()
+
+
+def access_engagement(user: User | AnonymousUser, engagement_id: uuid.UUID | str) -> Engagement:
+    try:
+        return engagements_visible_to(user).get(pk=engagement_id)
+    except (Engagement.DoesNotExist, ValueError) as exc:
+        raise NotFound(_("Engagement not found.")) from exc
+
+
+def is_engaged_with(user: User, specialist_id: uuid.UUID) -> bool:
+    """A member of a company with an engagement (active or past) with this specialist."""
+    return Engagement.objects.filter(Q(specialist_id=specialist_id), company__memberships__user=user).exists()

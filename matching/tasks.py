@@ -1,0 +1,27 @@
+"""Thin Celery tasks for matching; each calls one service."""
+
+from celery import shared_task
+
+
+# No own time limit: the global one applies, below the broker's visibility timeout.
+# acks_late + reject_on_worker_lost (global): a run whose worker dies is re-delivered,
+# and execute_match_run makes that safe.
+@shared_task(name="matching.run_match")
+def run_match(run_id: str) -> str:
+    from matching import services
+
+    return services.execute_match_run(run_id=run_id)
+
+
+@shared_task(name="matching.start_nightly_runs", soft_time_limit=60, time_limit=90)
+def start_nightly_runs() -> list[str]:
+    from matching import services
+
+    return services.start_nightly_runs()
+
+
+@shared_task(name="matching.expire_stale_requests", soft_time_limit=60, time_limit=90)
+def expire_stale_requests() -> int:
+    from matching import services
+
+    return services.expire_stale_requests()
