@@ -76,7 +76,8 @@ def test_run_proposes_the_best_fitting_specialists_with_explained_scores(tokyo, 
         assert set(proposal.breakdown) == set(COMPONENTS)
         assert sum(proposal.breakdown.values()) == proposal.score
         assert 0 <= proposal.score <= 1000
-        assert proposal.reasons["ja"] and proposal.reasons["en"]
+        assert proposal.reasons["ja"]
+        assert proposal.reasons["en"]
         assert proposal.status == "pending_review"
         assert proposal.request_id == request.id
     assert "Holds a verified RISS credential." in proposals[0].reasons["en"]
@@ -249,7 +250,7 @@ def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_compa
         np.array([max(0, s.capacity - s.active_engagements) for s in specialists]),
     )  # fmt: skip
     assert len(proposals) == brute.filled
-    per_specialist: dict = {}
+    per_specialist: dict[object, int] = {}
     for p in proposals:
         per_specialist[p.specialist_id] = per_specialist.get(p.specialist_id, 0) + 1
         assert sum(p.breakdown.values()) == p.score
