@@ -1,6 +1,7 @@
 """Match runs end to end on the database: constraints, scores, idempotency."""
 
 import datetime
+import uuid
 
 import numpy as np
 import pytest
@@ -250,7 +251,7 @@ def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_compa
         np.array([max(0, s.capacity - s.active_engagements) for s in specialists]),
     )  # fmt: skip
     assert len(proposals) == brute.filled
-    per_specialist: dict[object, int] = {}
+    per_specialist: dict[uuid.UUID, int] = {}
     for p in proposals:
         per_specialist[p.specialist_id] = per_specialist.get(p.specialist_id, 0) + 1
         assert sum(p.breakdown.values()) == p.score
