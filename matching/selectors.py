@@ -3,12 +3,14 @@
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import CompanyMembership, User
 from marketplace.errors import NotFound
-from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal
+from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill
+from talent import selectors as talent_selectors
+from talent.models import Specialist
 
 # What each side sees of a proposal's life.
 SME_VISIBLE = ("accepted", "selected", "not_selected")
@@ -20,7 +22,9 @@ def _user(user: User | AnonymousUser) -> User | None:
 
 
 def requests_visible_to(user: User | AnonymousUser) -> QuerySet[AdvisorRequest]:
-    qs = AdvisorRequest.objects.select_related("company").prefetch_related("required_skills__skill")
+    qs = AdvisorRequest.objects.select_related("company").prefetch_related(
+        Prefetch("required_skills", queryset=RequiredSkill.objects.select_related("skill"))
+    )
     actor = _user(user)
     if actor is None:
         return qs.none()
@@ -112,6 +116,12 @@ def access_engagement(user: User | AnonymousUser, engagement_id: uuid.UUID | str
         raise NotFound(_("Engagement not found.")) from exc
 
 
-def is_engaged_with(user: User, specialist_id: uuid.UUID) -> bool:
-    """A member of a company with an engagement (active or past) with this specialist."""
-    return Engagement.objects.filter(Q(specialist_id=specialist_id), company__memberships__user=user).exists()
+def may_see_specialist_contact(user: User | AnonymousUser, specialist: Specialist) -> bool:
+    """Self, chamber admins, staff (talent's rule) and members of a company engaged with them."""
+    if talent_selectors.may_see_contact(user, specialist):
+        return True
+    actor = _user(user)
+    return (
+        actor is not None
+        and Engagement.objects.filter(specialist_id=specialist.pk, company__memberships__user=actor).exists()
+    )

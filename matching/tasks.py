@@ -13,14 +13,14 @@ def run_match(run_id: str) -> str:
     return services.execute_match_run(run_id=run_id)
 
 
-@shared_task(name="matching.start_nightly_runs", soft_time_limit=60, time_limit=90)
+@shared_task(name="matching.start_nightly_runs")
 def start_nightly_runs() -> list[str]:
     from matching import services
 
     return services.start_nightly_runs()
 
 
-@shared_task(name="matching.expire_stale_requests", soft_time_limit=60, time_limit=90)
+@shared_task(name="matching.expire_stale_requests")
 def expire_stale_requests() -> int:
     from matching import services
 

@@ -35,6 +35,9 @@ CELERY_VISIBILITY_TIMEOUT = 30
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 
+# Fault injection for the worker-death test: the first attempt of a run pauses before writing.
+MATCHING_FAULT_DELAY_SECONDS = float(os.environ.get("TEST_MATCHING_FAULT_DELAY", "0"))
+
 database = DATABASES["default"]
 if os.environ.get("TEST_DB_NAME"):
     # The worker subprocess connects to the database pytest created.

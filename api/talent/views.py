@@ -13,6 +13,7 @@ from api.pagination import DirectoryPagination
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
 from api.talent import filters, serializers
+from matching import selectors as matching_selectors
 from talent import selectors, services
 from talent.models import Certification, Skill, Specialist
 
@@ -57,7 +58,7 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return [permissions.IsAuthenticated()]
 
     def _profile(self, specialist: Specialist) -> dict[str, Any]:
-        if selectors.may_see_contact(self.request.user, specialist):
+        if matching_selectors.may_see_specialist_contact(self.request.user, specialist):
             return serializers.SpecialistWithContactSerializer(specialist).data
         return serializers.SpecialistSerializer(specialist).data
 

@@ -29,7 +29,7 @@ BOBS_CREDENTIAL = row(401, 404, 404, 200, 404, 200, 200, 200)
 # (method, path template) -> (expected statuses, request body, or the name of a body factory)
 # Placeholders: {company} the Tokyo company, {chamber} the Tokyo chamber,
 # {specialist} Bob's profile, {certification} Bob's pending credential.
-MATRIX = {
+MATRIX: dict[tuple[str, str], tuple[dict[str, int], object]] = {
     ("GET", "/api/v1/me/"): (AUTHENTICATED_200, None),
     ("GET", "/api/v1/chambers/"): (ALL_200, None),
     ("GET", "/api/v1/chambers/{chamber}/"): (ALL_200, None),
@@ -63,6 +63,43 @@ MATRIX = {
     ("POST", "/api/v1/certifications/{certification}/verify/"): (ADMINS_ONLY, {}),
     ("POST", "/api/v1/certifications/{certification}/reject/"): (ADMINS_ONLY, {"note": "番号が読めません"}),
 }
+
+OWNER_WRITES = row(401, 200, 404, 403, 403, 403, 403, 404)
+SEEN_BY_TOKYO = row(401, 200, 404, 404, 404, 200, 404, 200)
+ADMINS_OF_TOKYO = row(401, 403, 403, 403, 403, 200, 404, 200)
+BOB_ANSWERS = row(401, 403, 403, 200, 404, 403, 403, 403)
+
+# {request}: Tokyo open request; {draft}: Tokyo draft request; {run}: Tokyo run;
+# {review}: Bob's proposal pending review; {approved}: Bob's approved proposal;
+# {accepted}: Bob's accepted proposal; {engagement}: Alice's company x Bob (advisor).
+MATRIX.update(
+    {
+        ("GET", "/api/v1/requests/"): (AUTHENTICATED_200, None),
+        ("POST", "/api/v1/requests/"): (row(401, 201, 404, 403, 403, 403, 403, 404), "new_request"),
+        ("GET", "/api/v1/requests/{request}/"): (SEEN_BY_TOKYO, None),
+        ("PATCH", "/api/v1/requests/{draft}/"): (OWNER_WRITES, {"title": "BCP策定の相談"}),
+        ("POST", "/api/v1/requests/{draft}/publish/"): (OWNER_WRITES, {}),
+        ("POST", "/api/v1/requests/{draft}/cancel/"): (OWNER_WRITES, {"note": "予算がつかず"}),
+        ("GET", "/api/v1/match-runs/"): (row(401, 403, 403, 403, 403, 200, 200, 200), None),
+        ("POST", "/api/v1/match-runs/"): (row(401, 403, 403, 403, 403, 202, 404, 202), "new_run"),
+        ("GET", "/api/v1/match-runs/{run}/"): (ADMINS_OF_TOKYO, None),
+        ("GET", "/api/v1/proposals/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/proposals/{review}/"): (row(401, 404, 404, 404, 404, 200, 404, 200), None),
+        ("POST", "/api/v1/proposals/{review}/approve/"): (ADMINS_OF_TOKYO, {}),
+        ("POST", "/api/v1/proposals/{review}/reject/"): (ADMINS_OF_TOKYO, {"note": "経験不足"}),
+        ("POST", "/api/v1/proposals/{approved}/accept/"): (BOB_ANSWERS, {}),
+        ("POST", "/api/v1/proposals/{approved}/decline/"): (BOB_ANSWERS, {"note": "日程が合わず"}),
+        ("POST", "/api/v1/proposals/{accepted}/select/"): (OWNER_WRITES, {}),
+        ("GET", "/api/v1/engagements/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/engagements/{engagement}/"): (row(401, 200, 404, 200, 404, 200, 404, 200), None),
+        ("POST", "/api/v1/engagements/{engagement}/complete/"): (OWNER_WRITES, {}),
+        ("POST", "/api/v1/engagements/{engagement}/terminate/"): (OWNER_WRITES, {"note": "契約終了"}),
+        ("POST", "/api/v1/engagements/{engagement}/review/"): (
+            row(401, 201, 404, 403, 403, 403, 403, 404),
+            {"rating": 5, "comment": "迅速な対応でした"},
+        ),
+    }
+)
 
 # Endpoints anyone may call without a token: throttled, and tested in their own modules.
 PUBLIC_WRITES = {

@@ -102,8 +102,14 @@ def celery_queue(redis_client: redis.Redis) -> Iterator[str]:
 
 
 @pytest.fixture
-def worker_factory(transactional_db, celery_queue: str, tmp_path: Path) -> Iterator[Callable[[], Worker]]:
-    """Start real workers on this test's queue; each is stopped at the end."""
+def worker_factory(
+    transactional_db, django_db_serialized_rollback, celery_queue: str, tmp_path: Path
+) -> Iterator[Callable[..., Worker]]:
+    """Start real workers on this test's queue; each is stopped at the end.
+
+    The database is shared with the worker, so tests commit; serialized rollback puts
+    back the data migrations' rows (the skill taxonomy) that the flush removes.
+    """
     started: list[Worker] = []
     env = {
         **os.environ,
@@ -115,8 +121,8 @@ def worker_factory(transactional_db, celery_queue: str, tmp_path: Path) -> Itera
         "REDIS_URL": settings.TEST_REDIS_URL,
     }
 
-    def start() -> Worker:
-        worker = Worker(celery_queue, env, tmp_path / f"worker-{len(started)}.log")
+    def start(**extra_env: str) -> Worker:
+        worker = Worker(celery_queue, {**env, **extra_env}, tmp_path / f"worker-{len(started)}.log")
         started.append(worker)
         worker.start()
         return worker
