@@ -33,7 +33,7 @@ bench: $(VENV)/.installed
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l ja -l en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l ja -l en --no-wrap --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -239,3 +239,12 @@ def test_settings_use_tokyo_time_and_japanese_by_default():
     assert settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "ja"
     assert [code for code, _ in settings.LANGUAGES] == ["ja", "en"]
+
+
+def test_every_message_has_a_japanese_translation():
+    catalogue = (ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    blocks = catalogue.split("\n\n")[1:]  # the first block is the header
+
+    untranslated = [block for block in blocks if 'msgstr ""\n' in block + "\n" or "#, fuzzy" in block]
+    assert untranslated == []
+    assert (ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.mo").exists()

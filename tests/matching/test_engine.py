@@ -261,3 +261,26 @@ def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_compa
     assert run.stats["total_score"] >= run.stats["greedy_total_score"] or (
         run.stats["filled_slots"] > run.stats["greedy_filled_slots"]
     )
+
+
+def test_nightly_beat_starts_one_run_per_chamber_with_open_requests(
+    tokyo, osaka, sme_alice, alice_company, django_capture_on_commit_callbacks
+):
+    make_request(alice_company, sme_alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.start_nightly_runs()
+
+    assert [MatchRun.objects.get(pk=pk).chamber for pk in started] == [tokyo]
+    assert MatchRun.objects.get().status == "succeeded"
+
+
+def test_open_requests_long_past_their_start_expire(sme_alice, alice_company):
+    old = make_request(alice_company, sme_alice)
+    AdvisorRequest.objects.filter(pk=old.pk).update(start_date=datetime.date(2020, 1, 1))
+    fresh = make_request(alice_company, sme_alice)
+
+    assert services.expire_stale_requests() == 1
+
+    assert AdvisorRequest.objects.get(pk=old.pk).status == "expired"
+    assert AdvisorRequest.objects.get(pk=fresh.pk).status == "open"

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from matching import demo as matching_demo
 from talent import demo as talent_demo
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         created = talent_demo.seed_specialists(300)
         self.stdout.write(f"Specialists: {created} created (illustrative profiles).")
         logins["specialist"] = [talent_demo.enable_demo_login(accounts_demo.DEMO_PASSWORD)]
+        requests = matching_demo.seed()
+        self.stdout.write(f"Requests: {requests} created and matched (proposals await a chamber admin's review).")
         self.stdout.write(self.style.SUCCESS("Demo data loaded (illustrative, not real companies)."))
         self.stdout.write(f"Demo password for every login: {accounts_demo.DEMO_PASSWORD}")
         for role, emails in logins.items():
