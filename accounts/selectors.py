@@ -8,7 +8,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Chamber, Company, StatusChange, User
-from marketplace.errors import NotFound
+from marketplace.errors import get_or_not_found
 
 
 def chambers() -> QuerySet[Chamber]:
@@ -34,10 +34,7 @@ def companies_visible_to(user: User | AnonymousUser) -> QuerySet[Company]:
 
 def access_company(user: User | AnonymousUser, company_id: uuid.UUID | str) -> Company:
     """The only way to fetch one company for a user: out of reach is 404, never 403."""
-    try:
-        return companies_visible_to(user).get(pk=company_id)
-    except (Company.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("Company not found.")) from exc
+    return get_or_not_found(companies_visible_to(user), company_id, _("Company not found."))
 
 
 def history_of(obj: Model) -> QuerySet[StatusChange]:

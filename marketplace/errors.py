@@ -1,8 +1,15 @@
 """Domain errors: services raise these; api.exceptions maps them to HTTP."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Model
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 class DomainError(Exception):
@@ -49,3 +56,11 @@ class InvalidTransition(Conflict):
 
 class ServiceUnavailable(DomainError):
     """An integration is not configured or not reachable (503)."""
+
+
+def get_or_not_found(queryset: "QuerySet[M]", pk: Any, message: str | Promise) -> M:
+    """The object with this id among those the caller may see, or NotFound (a 404, never a 403)."""
+    try:
+        return queryset.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise NotFound(message) from exc

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import CompanyMembership, User
-from marketplace.errors import NotFound
+from marketplace.errors import get_or_not_found
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill
 from talent import selectors as talent_selectors
 from talent.models import Specialist
@@ -38,10 +38,7 @@ def requests_visible_to(user: User | AnonymousUser) -> QuerySet[AdvisorRequest]:
 
 
 def access_request(user: User | AnonymousUser, request_id: uuid.UUID | str) -> AdvisorRequest:
-    try:
-        return requests_visible_to(user).get(pk=request_id)
-    except (AdvisorRequest.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("Request not found.")) from exc
+    return get_or_not_found(requests_visible_to(user), request_id, _("Request not found."))
 
 
 def runs_visible_to(user: User | AnonymousUser) -> QuerySet[MatchRun]:
@@ -57,10 +54,7 @@ def runs_visible_to(user: User | AnonymousUser) -> QuerySet[MatchRun]:
 
 
 def access_run(user: User | AnonymousUser, run_id: uuid.UUID | str) -> MatchRun:
-    try:
-        return runs_visible_to(user).get(pk=run_id)
-    except (MatchRun.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("Match run not found.")) from exc
+    return get_or_not_found(runs_visible_to(user), run_id, _("Match run not found."))
 
 
 def proposals_visible_to(user: User | AnonymousUser) -> QuerySet[Proposal]:
@@ -81,10 +75,7 @@ def proposals_visible_to(user: User | AnonymousUser) -> QuerySet[Proposal]:
 
 
 def access_proposal(user: User | AnonymousUser, proposal_id: uuid.UUID | str) -> Proposal:
-    try:
-        return proposals_visible_to(user).get(pk=proposal_id)
-    except (Proposal.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("Proposal not found.")) from exc
+    return get_or_not_found(proposals_visible_to(user), proposal_id, _("Proposal not found."))
 
 
 def engagements_visible_to(user: User | AnonymousUser) -> QuerySet[Engagement]:
@@ -110,10 +101,7 @@ def engagements_visible_to(user: User | AnonymousUser) -> QuerySet[Engagement]:
 
 
 def access_engagement(user: User | AnonymousUser, engagement_id: uuid.UUID | str) -> Engagement:
-    try:
-        return engagements_visible_to(user).get(pk=engagement_id)
-    except (Engagement.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("Engagement not found.")) from exc
+    return get_or_not_found(engagements_visible_to(user), engagement_id, _("Engagement not found."))
 
 
 def may_see_specialist_contact(user: User | AnonymousUser, specialist: Specialist) -> bool:

@@ -7,7 +7,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from marketplace.errors import NotFound
+from marketplace.errors import NotFound, get_or_not_found
 from talent.models import Certification, Skill, Specialist, SpecialistQuerySet, SpecialistSkill
 
 
@@ -58,10 +58,7 @@ def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:
 
 
 def access_specialist(user: User | AnonymousUser, specialist_id: uuid.UUID | str) -> Specialist:
-    try:
-        return specialists_visible_to(user).get(pk=specialist_id)
-    except (Specialist.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("Specialist not found.")) from exc
+    return get_or_not_found(specialists_visible_to(user), specialist_id, _("Specialist not found."))
 
 
 def own_specialist(user: User) -> Specialist:
@@ -91,7 +88,4 @@ def certifications_visible_to(user: User | AnonymousUser) -> QuerySet[Certificat
 
 
 def access_certification(user: User | AnonymousUser, certification_id: uuid.UUID | str) -> Certification:
-    try:
-        return certifications_visible_to(user).get(pk=certification_id)
-    except (Certification.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("Certification not found.")) from exc
+    return get_or_not_found(certifications_visible_to(user), certification_id, _("Certification not found."))

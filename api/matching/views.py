@@ -219,35 +219,22 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return [IsSme()]
         return [permissions.IsAuthenticated()]
 
+    def _end(self, request: Request, service: Any) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        engagement = service(engagement=self.get_object(), user=acting_user(request), note=data.validated_data["note"])
+        fresh = selectors.access_engagement(request.user, engagement.pk)
+        return Response(serializers.EngagementSerializer(fresh, context=self.get_serializer_context()).data)
+
     @extend_schema(request=DecisionSerializer, responses=serializers.EngagementSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        engagement = services.complete_engagement(
-            engagement=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
-        )
-        return Response(
-            serializers.EngagementSerializer(
-                selectors.access_engagement(request.user, engagement.pk),
-                context=self.get_serializer_context(),
-            ).data
-        )
+        return self._end(request, services.complete_engagement)
 
     @extend_schema(request=DecisionSerializer, responses=serializers.EngagementSerializer)
     @action(detail=True, methods=["post"])
     def terminate(self, request: Request, pk: str) -> Response:
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        engagement = services.terminate_engagement(
-            engagement=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
-        )
-        return Response(
-            serializers.EngagementSerializer(
-                selectors.access_engagement(request.user, engagement.pk),
-                context=self.get_serializer_context(),
-            ).data
-        )
+        return self._end(request, services.terminate_engagement)
 
     @extend_schema(request=serializers.ReviewSerializer, responses={201: serializers.ReviewSerializer})
     @action(detail=True, methods=["post"])
