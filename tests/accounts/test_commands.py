@@ -66,12 +66,15 @@ def test_load_demo_is_idempotent_and_covers_every_size_class(db):
 @pytest.mark.parametrize(
     "url",
     [
-        "/admin/accounts/user/",
-        "/admin/accounts/chamber/",
-        "/admin/accounts/company/",
-        "/admin/accounts/statuschange/",
-        "/admin/accounts/company/add/",
-    ],
+        f"/admin/{app}/{model}/"
+        for app, models in {
+            "accounts": ["user", "chamber", "company", "statuschange"],
+            "talent": ["skill", "specialist", "certification"],
+            "matching": ["advisorrequest", "matchrun", "proposal", "engagement", "review"],
+        }.items()
+        for model in models
+    ]
+    + ["/admin/accounts/company/add/", "/admin/matching/advisorrequest/add/"],
 )
 def test_operators_manage_every_model_in_django_admin(client, db, url):
     call_command("load_demo")
