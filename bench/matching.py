@@ -50,8 +50,12 @@ KINDS = ["advisor"] * 4 + ["spot"] * 3 + ["incident"] * 2 + ["hire"]
 BUDGETS = {"advisor": (30_000, 100_000), "spot": (10_000, 30_000), "incident": (20_000, 50_000)}
 
 
-def seed_requests(count: int, rng: random.Random) -> None:
+def seed_requests(count: int, rng: random.Random, *, reseed: bool) -> None:
     chamber, _ = Chamber.objects.get_or_create(name=CHAMBER, defaults={"prefecture": "13"})
+    if reseed:
+        Proposal.objects.filter(request__company__chamber=chamber).delete()
+        MatchRun.objects.filter(chamber=chamber).delete()
+        AdvisorRequest.objects.filter(company__chamber=chamber).delete()
     have = AdvisorRequest.objects.filter(company__chamber=chamber, status="open").count()
     if have >= count:
         return
@@ -97,7 +101,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--specialists", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=5, help="request data seed (with --reseed)")
+    parser.add_argument("--reseed", action="store_true", help="replace the bench requests: a new instance")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -106,7 +111,7 @@ def main() -> None:
     if Specialist.objects.filter(user__email__startswith="bench-").count() < args.specialists:
         print(f"seeding {args.specialists} specialists ...", file=sys.stderr, flush=True)
         seed_specialists(args.specialists, email_prefix="bench", seed=11, number_offset=0)
-    seed_requests(args.requests, rng)
+    seed_requests(args.requests, rng, reseed=args.reseed)
     chamber = Chamber.objects.get(name=CHAMBER)
     # Start from a clean slate: earlier bench runs' proposals would hold slots and capacity.
     Proposal.objects.filter(request__company__chamber=chamber).delete()
