@@ -161,6 +161,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Nightly at 02:00 JST: one match run per chamber with open requests.
     "nightly-match-runs": {"task": "matching.start_nightly_runs", "schedule": crontab(hour=2, minute=0)},
+    # Every 5 minutes: re-send match runs whose message was lost (broker down) or whose worker died.
+    "requeue-stalled-runs": {"task": "matching.requeue_stalled_runs", "schedule": 300.0},
     # Daily at 04:00 JST: open requests 90 days past their start date expire.
     "expire-stale-requests": {
         "task": "matching.expire_stale_requests",

@@ -4,10 +4,13 @@ import datetime
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from accounts.models import Chamber, Company, CompanyMembership, User
 from accounts.services import transition
@@ -160,8 +163,32 @@ def start_match_run(
             _("Match run %(run)s is already %(status)s for this chamber.")
             % {"run": live.pk if live else "?", "status": live.status if live else "running"}
         ) from exc
-    tasks.run_match.delay_on_commit(str(run.pk))
+    transaction.on_commit(lambda: enqueue_run(run.pk))
     return run
+
+
+def enqueue_run(run_id: Any) -> bool:
+    """Send the run to the workers. A broker outage must not fail the request that already
+    committed the run: the run stays queued and `requeue_stalled_runs` sends it later."""
+    try:
+        tasks.run_match.apply_async(args=[str(run_id)], retry=False)
+    except (KombuOperationalError, RedisError, OSError) as exc:
+        logger.warning("match run %s stays queued: broker unreachable (%s)", run_id, type(exc).__name__)
+        return False
+    return True
+
+
+def requeue_stalled_runs(*, queued_for: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[str]:
+    """Beat: re-send runs queued for a while (their message was lost or never sent) and runs
+    'running' for longer than the broker's visibility timeout (their worker died). Executing a
+    run twice is harmless: execute_match_run claims it under a lock and writes idempotently."""
+    now = timezone.now()
+    stale_running = now - datetime.timedelta(seconds=settings.CELERY_VISIBILITY_TIMEOUT)
+    stalled = MatchRun.objects.filter(
+        Q(status=MatchRun.Status.QUEUED, created_at__lt=now - queued_for)
+        | Q(status=MatchRun.Status.RUNNING, started_at__lt=stale_running)
+    ).values_list("pk", flat=True)
+    return [str(pk) for pk in stalled if enqueue_run(pk)]
 
 
 def _advisory_lock(run_id: Any) -> bool:

@@ -20,6 +20,13 @@ def start_nightly_runs() -> list[str]:
     return services.start_nightly_runs()
 
 
+@shared_task(name="matching.requeue_stalled_runs")
+def requeue_stalled_runs() -> list[str]:
+    from matching import services
+
+    return services.requeue_stalled_runs()
+
+
 @shared_task(name="matching.expire_stale_requests")
 def expire_stale_requests() -> int:
     from matching import services
