@@ -1,8 +1,15 @@
 """The Celery app: configuration comes from Django settings (CELERY_*)."""
 
+import logging
 import os
+from typing import Any
 
-from celery import Celery
+from celery import Celery, Task
+from django.db import transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -15,3 +22,22 @@ app.autodiscover_tasks()
 def ping(token: str) -> str:
     """Echo a token: proves a worker reads the broker and writes results."""
     return f"pong:{token}"
+
+
+def send(task: Task, *args: Any) -> bool:
+    """Send a task; a broker outage is logged, not raised (the caller's data is already committed).
+
+    Work that must not be lost keeps its state in the database and has a sweeper that
+    sends it again (see matching.services.requeue_stalled_runs).
+    """
+    try:
+        task.apply_async(args=list(args), retry=False)
+    except (KombuOperationalError, RedisError, OSError) as exc:
+        logger.warning("task %s not sent: broker unreachable (%s)", task.name, type(exc).__name__)
+        return False
+    return True
+
+
+def send_on_commit(task: Task, *args: Any) -> None:
+    """Send after the surrounding transaction commits, never before (and never on rollback)."""
+    transaction.on_commit(lambda: send(task, *args))

@@ -9,11 +9,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as KombuOperationalError
-from redis.exceptions import RedisError
 
 from accounts.models import Chamber, Company, CompanyMembership, User
 from accounts.services import transition
+from marketplace.celery import send, send_on_commit
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from matching import engine, scoring, tasks
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
@@ -163,19 +162,9 @@ def start_match_run(
             _("Match run %(run)s is already %(status)s for this chamber.")
             % {"run": live.pk if live else "?", "status": live.status if live else "running"}
         ) from exc
-    transaction.on_commit(lambda: enqueue_run(run.pk))
+    # If the broker is down, the run stays queued and requeue_stalled_runs sends it later.
+    send_on_commit(tasks.run_match, str(run.pk))
     return run
-
-
-def enqueue_run(run_id: Any) -> bool:
-    """Send the run to the workers. A broker outage must not fail the request that already
-    committed the run: the run stays queued and `requeue_stalled_runs` sends it later."""
-    try:
-        tasks.run_match.apply_async(args=[str(run_id)], retry=False)
-    except (KombuOperationalError, RedisError, OSError) as exc:
-        logger.warning("match run %s stays queued: broker unreachable (%s)", run_id, type(exc).__name__)
-        return False
-    return True
 
 
 def requeue_stalled_runs(*, queued_for: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[str]:
@@ -188,7 +177,7 @@ def requeue_stalled_runs(*, queued_for: datetime.timedelta = datetime.timedelta(
         Q(status=MatchRun.Status.QUEUED, created_at__lt=now - queued_for)
         | Q(status=MatchRun.Status.RUNNING, started_at__lt=stale_running)
     ).values_list("pk", flat=True)
-    return [str(pk) for pk in stalled if enqueue_run(pk)]
+    return [str(pk) for pk in stalled if send(tasks.run_match, str(pk))]
 
 
 def _advisory_lock(run_id: Any) -> bool:

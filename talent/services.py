@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Company, User
 from accounts.prefectures import PREFECTURES
 from accounts.services import register_user, transition
+from marketplace.celery import send_on_commit
 from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
 from marketplace.uploads import check_upload
 from talent import tasks
@@ -245,7 +246,7 @@ def verify_certification(*, certification: Certification, admin: User, note: str
     specialist = Specialist.objects.select_for_update().get(pk=certification.specialist_id)
     if specialist.status in (Specialist.Status.DRAFT, Specialist.Status.PENDING):
         transition(specialist, to=Specialist.Status.ACTIVE, by=admin, note=_("Credential verified."))
-    tasks.notify_certification_status.delay_on_commit(str(certification.pk))
+    send_on_commit(tasks.notify_certification_status, str(certification.pk))
     return certification
 
 
@@ -264,7 +265,7 @@ def reject_certification(*, certification: Certification, admin: User, note: str
         reviewed_at=timezone.now(),
         review_note=note,
     )
-    tasks.notify_certification_status.delay_on_commit(str(certification.pk))
+    send_on_commit(tasks.notify_certification_status, str(certification.pk))
     return certification
 
 
@@ -319,5 +320,5 @@ def refresh_certification_validity(*, today: datetime.date | None = None) -> dic
             )
             if validity != Certification.Validity.ACTIVE:
                 for pk in ids:
-                    tasks.notify_certification_status.delay_on_commit(str(pk))
+                    send_on_commit(tasks.notify_certification_status, str(pk))
     return changed
