@@ -248,3 +248,15 @@ def test_every_message_has_a_japanese_translation():
     untranslated = [block for block in blocks if 'msgstr ""\n' in block + "\n" or "#, fuzzy" in block]
     assert untranslated == []
     assert (ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.mo").exists()
+
+
+def test_manage_py_needs_no_configuration_on_a_developer_machine():
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        env={**clean, "DATABASE_URL": ""}, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
