@@ -21,6 +21,7 @@ from talent.models import Certification, RequestKind, Skill, Specialist, Special
 
 KINDS: list[str] = [RequestKind.ADVISOR, RequestKind.SPOT, RequestKind.INCIDENT, RequestKind.HIRE]
 INDUSTRIES = ["manufacturing", "wholesale", "retail", "services", "other"]
+INDUSTRY_BITS = {name: 1 << bit for bit, name in enumerate(INDUSTRIES)}
 
 
 @dataclass
@@ -105,7 +106,6 @@ def load_specialists(run: MatchRun, skills: dict[int, int]) -> SpecialistPool:
         .values_list("specialist_id", "number")
     ):
         held[index[specialist_id]] = number
-    industry_bits = {name: 1 << bit for bit, name in enumerate(INDUSTRIES)}
     pool = SpecialistPool(
         ids=list(columns[0]),
         accepts=np.array(columns[2:6], dtype=bool).reshape(4, count),
@@ -119,7 +119,7 @@ def load_specialists(run: MatchRun, skills: dict[int, int]) -> SpecialistPool:
         prefecture=np.array([int(p) if p else 0 for p in columns[13]], dtype=np.int64),
         travel_mask=np.zeros(count, dtype=np.int64),
         industry_mask=np.array(
-            [sum(industry_bits.get(name, 0) for name in set(items or [])) for items in columns[14]],
+            [sum(INDUSTRY_BITS.get(name, 0) for name in set(items or [])) for items in columns[14]],
             dtype=np.int64,
         ),
         levels=np.zeros((len(skills), count), dtype=np.uint8),
@@ -185,7 +185,6 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
             members[company_id].append(pool.user_index[user_id])
     for position, row in enumerate(rows):
         excluded[position] += members.get(row[11], [])
-    industry_bits = {name: 1 << bit for bit, name in enumerate(INDUSTRIES)}
     return RequestBatch(
         ids=[row[0] for row in rows],
         kind=np.array([KINDS.index(row[1]) for row in rows], dtype=np.int64),
@@ -194,7 +193,7 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
         remote_ok=np.array([row[4] for row in rows], dtype=bool),
         budget=np.array([row[5] for row in rows], dtype=np.int64),
         prefecture=np.array([int(row[6]) for row in rows], dtype=np.int64),
-        industry_bit=np.array([industry_bits.get(row[7], 0) for row in rows], dtype=np.int64),
+        industry_bit=np.array([INDUSTRY_BITS.get(row[7], 0) for row in rows], dtype=np.int64),
         urgent=np.array([row[8] == "urgent" or row[9] for row in rows], dtype=bool),
         slots=np.maximum(np.array([row[10] for row in rows], dtype=np.int32) - taken, 0),
         skills=[required.get(row[0], []) for row in rows],

@@ -14,7 +14,7 @@ from accounts.models import Chamber, Company, CompanyMembership, User
 from accounts.services import transition
 from marketplace.celery import send, send_on_commit
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from matching import engine, scoring, tasks
+from matching import engine, scoring, selectors, tasks
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 from matching.solver import SolverError
 from talent.models import RequestKind, Skill, Specialist
@@ -178,6 +178,17 @@ def requeue_stalled_runs(*, queued_for: datetime.timedelta = datetime.timedelta(
         | Q(status=MatchRun.Status.RUNNING, started_at__lt=stale_running)
     ).values_list("pk", flat=True)
     return [str(pk) for pk in stalled if send(tasks.run_match, str(pk))]
+
+
+def start_match_run_for(*, admin: User, request_id: Any, parameters: dict[str, Any] | None) -> MatchRun:
+    """A chamber admin's run: one of their chamber's requests, or all its open requests."""
+    if request_id is not None:
+        # Another chamber's request is out of reach: 404, whatever its id.
+        target = selectors.access_request(admin, request_id)
+        return start_match_run(chamber=target.company.chamber, request=target, created_by=admin, parameters=parameters)
+    if admin.chamber is None:
+        raise NotFound(_("Operators start runs for one request."))
+    return start_match_run(chamber=admin.chamber, created_by=admin, parameters=parameters)
 
 
 def _advisory_lock(run_id: Any) -> bool:

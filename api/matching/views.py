@@ -11,7 +11,6 @@ from accounts.selectors import access_company
 from api.accounts.serializers import DecisionSerializer
 from api.matching import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_user
-from marketplace.errors import NotFound
 from matching import selectors, services
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal
 
@@ -111,20 +110,10 @@ class MatchRunViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = serializers.MatchRunSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        admin = acting_user(request)
         target = data.validated_data.get("request")
-        if target is not None:
-            # Another chamber's request is out of reach: 404, whatever its id.
-            target = selectors.access_request(admin, target.pk)
-            chamber = target.company.chamber
-        elif admin.chamber is not None:
-            chamber = admin.chamber
-        else:
-            raise NotFound("Operators start runs for one request.")
-        run = services.start_match_run(
-            chamber=chamber,
-            request=target,
-            created_by=admin,
+        run = services.start_match_run_for(
+            admin=acting_user(request),
+            request_id=target.pk if target else None,
             parameters=data.validated_data.get("parameters"),
         )
         return Response(serializers.MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
