@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Chamber, Company, CompanyMembership, StatusChange, User
+from accounts.models import Chamber, Company, CompanyMembership, User
 
 
 @admin.register(User)
@@ -38,11 +38,3 @@ class CompanyAdmin(admin.ModelAdmin[Company]):
     search_fields = ["name", "corporate_number"]
     list_select_related = ["chamber"]
     inlines = [MembershipInline]
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
-    list_display = ["content_type", "object_id", "from_status", "to_status", "by", "created_at"]
-    list_filter = ["content_type", "to_status"]
-    readonly_fields = [f.name for f in StatusChange._meta.get_fields() if f.concrete]
-    list_select_related = ["content_type", "by"]

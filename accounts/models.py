@@ -3,8 +3,6 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -56,6 +54,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="admins",
         help_text=_("The chamber a chamber admin belongs to."),
     )
+
+    class Language(models.TextChoices):
+        JA = "ja", "日本語"
+        EN = "en", "English"
+
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.JA,
+        help_text=_("Messages and emails to this user are in this language."),
+    )
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
@@ -94,6 +104,15 @@ class Chamber(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     prefecture = models.CharField(_("prefecture"), max_length=2, choices=PREFECTURE_CHOICES)
+    # How long a specialist has to answer an approved proposal (a chamber setting).
+    proposal_response_hours = models.PositiveSmallIntegerField(
+        _("hours to answer a proposal"), default=7 * 24, validators=[MinValueValidator(1), MaxValueValidator(60 * 24)]
+    )
+    incident_response_hours = models.PositiveSmallIntegerField(
+        _("hours to answer an incident proposal"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(14 * 24)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -211,26 +230,3 @@ class CompanyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company} ({self.role})"
-
-
-class StatusChange(models.Model):
-    """Audit history of every workflow transition: who, when, from, to, why."""
-
-    id = models.BigAutoField(primary_key=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.UUIDField()
-    subject = GenericForeignKey("content_type", "object_id")
-    from_status = models.CharField(max_length=30)
-    to_status = models.CharField(max_length=30)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.content_type.model} {self.object_id}: {self.from_status} -> {self.to_status}"

@@ -3,14 +3,14 @@
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts import corporate_number
-from accounts.models import Chamber, Company, CompanyMembership, StatusChange, User
-from marketplace.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from accounts import access, corporate_number
+from accounts.models import Chamber, Company, CompanyMembership, User
+from marketplace.errors import PermissionDenied, ValidationFailed
+from workflow.services import record_transition, transition
 
 _CORPORATE_NUMBER_ERRORS = {
     "format": lambda: _("A corporate number has only digits (hyphens and spaces are ignored)."),
@@ -36,48 +36,8 @@ COMPANY_EDITABLE_FIELDS = frozenset(
 COMPANY_IDENTITY_FIELDS = frozenset({"name", "entity_type", "corporate_number"})
 
 
-def record_transition(
-    obj: models.Model, *, by: User | None, from_status: str, to_status: str, note: str = ""
-) -> StatusChange:
-    """Append to the audit history of a workflow object."""
-    return StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        from_status=from_status,
-        to_status=to_status,
-        by=by,
-        note=note,
-    )
-
-
-def transition(
-    obj: Any,
-    *,
-    to: str,
-    by: User | None,
-    note: str = "",
-    allowed_from: set[str] | None = None,
-    **changes: Any,
-) -> None:
-    """Move `obj.status` to `to` with a conditional UPDATE, so a repeat or a race cannot apply it twice.
-
-    The allowed sources come from the model's TRANSITIONS table unless given.
-    """
-    model = type(obj)
-    sources = allowed_from or {src for src, targets in model.TRANSITIONS.items() if to in targets}
-    current = obj.status
-    if current not in sources:
-        raise InvalidTransition(obj, to=to)
-    changed = model.objects.filter(pk=obj.pk, status=current).update(status=to, **changes)
-    if changed != 1:
-        obj.refresh_from_db(fields=["status"])
-        raise InvalidTransition(obj, to=to)
-    record_transition(obj, by=by, from_status=current, to_status=to, note=note)
-    obj.refresh_from_db()
-
-
 @transaction.atomic
-def register_user(*, email: str, password: str, role: str, name: str) -> User:
+def register_user(*, email: str, password: str, role: str, name: str, language: str = "ja") -> User:
     """Self-service sign-up for specialists and SME members (chamber admins are created by operators)."""
     if role not in (User.Role.SPECIALIST, User.Role.SME):
         raise ValidationFailed(_("Choose specialist or sme."), field="role")
@@ -91,9 +51,22 @@ def register_user(*, email: str, password: str, role: str, name: str) -> User:
         raise ValidationFailed(_("A user with this email already exists."), field="email")
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email, password, name=name, role=role)
+            user = User.objects.create_user(email, password, name=name, role=role, language=language)
     except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
         raise ValidationFailed(_("A user with this email already exists."), field="email") from exc
+    return user
+
+
+@transaction.atomic
+def update_me(*, user: User, **fields: Any) -> User:
+    """A user changes their own name or language; nothing else about them moves here."""
+    unknown = set(fields) - {"name", "language"}
+    if unknown:
+        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if "language" in fields and fields["language"] not in User.Language.values:
+        raise ValidationFailed(_("Choose ja or en."), field="language")
+    User.objects.filter(pk=user.pk).update(**fields)
+    user.refresh_from_db()
     return user
 
 
@@ -156,7 +129,7 @@ def create_company(*, user: User, chamber: Chamber, **fields: Any) -> Company:
 @transaction.atomic
 def update_company(*, company: Company, user: User, **fields: Any) -> Company:
     """The owner edits the profile; changing the company's identity re-opens verification."""
-    if not CompanyMembership.objects.filter(company=company, user=user, role=CompanyMembership.Role.OWNER).exists():
+    if not access.is_owner(user, company.pk):
         raise PermissionDenied(_("Only the company's owner can edit it."))
     company = Company.objects.select_for_update().get(pk=company.pk)
     before = {name: getattr(company, name) for name in COMPANY_IDENTITY_FIELDS}
@@ -180,8 +153,7 @@ def update_company(*, company: Company, user: User, **fields: Any) -> Company:
 
 def _ensure_admin_of(admin: User, company: Company) -> None:
     """A chamber admin acts only on their own chamber's companies; others see a 404."""
-    if not (admin.is_staff or (admin.is_chamber_admin and admin.chamber_id == company.chamber_id)):
-        raise NotFound(_("Company not found."))
+    access.ensure_admin_of(admin, company.chamber_id, _("Company not found."))
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ def acting_user(request: Request) -> User:
 IsSme = _role_permission(User.Role.SME)
 IsSpecialist = _role_permission(User.Role.SPECIALIST)
 IsChamberAdmin = _role_permission(User.Role.CHAMBER_ADMIN)
+IsSmeOrSpecialist = _role_permission(User.Role.SME, User.Role.SPECIALIST)
 
 
 class IsChamberAdminOrStaff(BasePermission):

@@ -15,11 +15,17 @@ router.register("requests", matching.RequestViewSet, basename="request")
 router.register("match-runs", matching.MatchRunViewSet, basename="match-run")
 router.register("proposals", matching.ProposalViewSet, basename="proposal")
 router.register("engagements", matching.EngagementViewSet, basename="engagement")
+router.register("reviews", matching.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenObtainPairView.as_view(), name="token"),
     path("auth/token/refresh/", accounts.TokenRefreshView.as_view(), name="token-refresh"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path(
+        "engagements/<uuid:pk>/terms.pdf",
+        matching.EngagementViewSet.as_view({"get": "terms_pdf"}),
+        name="engagement-terms-pdf",
+    ),
     path("", include(router.urls)),
 ]

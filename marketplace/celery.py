@@ -2,9 +2,11 @@
 
 import logging
 import os
+import time
 from typing import Any
 
 from celery import Celery, Task
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
@@ -24,16 +26,25 @@ def ping(token: str) -> str:
     return f"pong:{token}"
 
 
+_broker_down_until = 0.0
+
+
 def send(task: Task, *args: Any) -> bool:
     """Send a task; a broker outage is logged, not raised (the caller's data is already committed).
 
     Work that must not be lost keeps its state in the database and has a sweeper that
-    sends it again (see matching.services.requeue_stalled_runs).
+    sends it again (matching.services.requeue_stalled_runs, the notification outbox).
+    After a failed send, sends are skipped for BROKER_OUTAGE_BACKOFF_SECONDS so that
+    requests during an outage do not each wait on a connection attempt.
     """
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
     try:
         task.apply_async(args=list(args), retry=False)
     except (KombuOperationalError, RedisError, OSError) as exc:
         logger.warning("task %s not sent: broker unreachable (%s)", task.name, type(exc).__name__)
+        _broker_down_until = time.monotonic() + float(getattr(settings, "BROKER_OUTAGE_BACKOFF_SECONDS", 0))
         return False
     return True
 

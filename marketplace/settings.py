@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django.contrib.postgres",
     "marketplace",
+    "workflow",
+    "notifications",
     "accounts",
     "talent",
     "matching",
@@ -127,7 +129,14 @@ UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # Cache and Celery: Redis when REDIS_URL is set; otherwise in-process and eager.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Fails open (marketplace/cache.py): throttling never turns a Redis outage into 500s.
+            "BACKEND": "marketplace.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -153,6 +162,10 @@ CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web process that cannot reach the broker gives up fast: the outbox and the
+# sweepers send the work later, so a request never waits on connection retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+BROKER_OUTAGE_BACKOFF_SECONDS = env.float("BROKER_OUTAGE_BACKOFF_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Daily at 03:10 JST: RISS registrations turn renewal_due / lapsed; specialists are told.
     "refresh-certification-validity": {
@@ -168,6 +181,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "matching.expire_stale_requests",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Every 10 minutes: approved proposals past their response deadline expire and free capacity.
+    "expire-stale-proposals": {"task": "matching.expire_stale_proposals", "schedule": 600.0},
+    # Hourly: specialists whose approved proposal expires within a day are reminded (once each).
+    "remind-expiring-proposals": {"task": "matching.remind_expiring_proposals", "schedule": 3600.0},
+    # Daily at 00:05 JST: engagements whose notice period ran out end (terminated on their end date).
+    "end-due-engagements": {"task": "matching.end_due_engagements", "schedule": crontab(hour=0, minute=5)},
+    # Every 2 minutes: notifications still unsent (broker down, sender died) are sent again.
+    "sweep-notifications": {"task": "notifications.sweep_notifications", "schedule": 120.0},
 }
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT.")
@@ -249,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "accounts.models.Company.Status",
         "SpecialistStatusEnum": "talent.models.Specialist.Status",
         "CertificationKindEnum": "talent.models.Certification.Kind",
+        "TerminationExceptionEnum": "matching.models.Engagement.TerminationException",
         "RequestKindEnum": "talent.models.RequestKind",
         "RequestStatusEnum": "matching.models.AdvisorRequest.Status",
         "MatchRunStatusEnum": "matching.models.MatchRun.Status",

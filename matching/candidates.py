@@ -95,11 +95,11 @@ def load_specialists(run: MatchRun, skills: dict[int, int]) -> SpecialistPool:
     columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in range(15)]
     capacity = np.array(columns[10], dtype=np.int32)
     active_count = np.array(columns[11], dtype=np.int32)
-    # Live proposals from other runs hold capacity too, or one specialist could be
-    # proposed to more requests than they can take.
+    # Undecided proposals from other runs hold capacity too (matching.capacity), or one
+    # specialist could be proposed to more requests than they can take.
     held = np.zeros(count, dtype=np.int32)
     for specialist_id, number in (
-        Proposal.objects.filter(status__in=Proposal.LIVE, specialist__status=Specialist.Status.ACTIVE)
+        Proposal.objects.filter(status__in=Proposal.HOLDING, specialist__status=Specialist.Status.ACTIVE)
         .exclude(run_id=run.pk)
         .values("specialist_id")
         .annotate(number=Count("id"))

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching import candidates as loading
-from matching import scoring
+from matching import capacity, scoring
 from matching.models import MatchRun, Proposal
 from matching.solver import Assignment, Edges, greedy, solve
 
@@ -140,6 +140,19 @@ def _proposals(run: MatchRun, planned: Plan) -> list[Proposal]:
     return rows
 
 
+def _within_capacity(run: MatchRun, rows: list[Proposal]) -> tuple[list[Proposal], int]:
+    """Keep, per specialist, the best-scoring rows that still fit; count the rest."""
+    left = capacity.remaining({row.specialist_id for row in rows}, exclude_run=run.pk)
+    kept_ids = set()
+    for position in sorted(range(len(rows)), key=lambda i: -rows[i].score):
+        specialist_id = rows[position].specialist_id
+        if left.get(specialist_id, 0) > 0:
+            left[specialist_id] -= 1
+            kept_ids.add(position)
+    kept = [row for position, row in enumerate(rows) if position in kept_ids]
+    return kept, len(rows) - len(kept)
+
+
 def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Plan and write; returns the run's stats."""
     started = time.perf_counter()
@@ -152,6 +165,10 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
         time.sleep(delay)
     batch = int(getattr(settings, "MATCHING_WRITE_BATCH", 5000))
     with transaction.atomic():
+        # Another chamber's run may have proposed the same specialists since we loaded:
+        # re-check what each can still take, under a lock shared by every run's write.
+        capacity.lock_proposal_writes()
+        rows, dropped = _within_capacity(run, rows)
         for start in range(0, len(rows), batch):
             # A second delivery after success finds the rows there: conflicts are ignored.
             Proposal.objects.bulk_create(rows[start : start + batch], ignore_conflicts=True)
@@ -168,6 +185,7 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
             "greedy_filled_slots": planned.baseline.filled,
             "greedy_total_score": planned.baseline.total_score,
             "proposals": written,
+            "dropped_over_capacity": dropped,
             "stage_seconds": {name: round(value, 4) for name, value in planned.timings.items()},
             "total_seconds": round(time.perf_counter() - started, 4),
             # The worker process's peak resident memory so far (Linux reports KiB).

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Chamber, Company
@@ -190,9 +191,16 @@ class Proposal(models.Model):
         Status.APPROVED: {Status.ACCEPTED, Status.DECLINED, Status.EXPIRED},
         Status.ACCEPTED: {Status.SELECTED, Status.NOT_SELECTED, Status.EXPIRED},
     }
-    LIVE = ("pending_review", "approved", "accepted", "selected")
+    # Undecided proposals: each holds one unit of the specialist's capacity until decided.
+    HOLDING = ("pending_review", "approved", "accepted")
+    # At most one of these per (request, specialist): a selected one stands for its engagement.
+    LIVE = (*HOLDING, "selected")
     # Never propose this pair again.
     REFUSED = ("rejected", "declined")
+    # The SME sees candidates who said yes, and how its choice ended.
+    VISIBLE_TO_SME = ("accepted", "selected", "not_selected")
+    # The specialist sees what reached them: from approval on (an expiry only if it had reached them).
+    VISIBLE_TO_SPECIALIST = ("approved", "accepted", "declined", "selected", "not_selected")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
@@ -207,6 +215,16 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("answer by"), null=True, blank=True, help_text=_("Set on approval; the proposal expires if unanswered.")
+    )
+    declaration = models.TextField(
+        _("conflict-of-interest declaration"),
+        blank=True,
+        default="",
+        max_length=4000,
+        help_text=_("Any relationship with the company or vendors it would recommend; empty: none."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -226,17 +244,41 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["specialist", "status"], name="proposal_specialist_idx"),
             models.Index(fields=["request", "status"], name="proposal_request_idx"),
+            models.Index(fields=["expires_at"], condition=Q(status="approved"), name="proposal_expiry_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.request_id} -> {self.specialist_id} ({self.score})"
 
+    @classmethod
+    def visible_to_specialist(cls) -> Q:
+        return Q(status__in=cls.VISIBLE_TO_SPECIALIST) | Q(status=cls.Status.EXPIRED, expires_at__isnull=False)
+
 
 class Engagement(models.Model):
+    """Working together: the terms the SME stated on selection (Freelance Act Art. 3), or a hire."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
         TERMINATED = "terminated", _("Terminated")
+
+    class FeeBasis(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly retainer")
+        HOURLY = "hourly", _("Hourly rate x hours")
+        FIXED = "fixed", _("Fixed fee")
+
+    class PaymentMethod(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CARD = "card", _("Card")
+
+    class TerminationException(models.TextChoices):
+        """Art. 16 exceptions to the 30-day notice (施行規則 第4条, summarised)."""
+
+        DISASTER = "disaster", _("A disaster or other unavoidable event makes the work impossible")
+        GRAVE_FAULT = "grave_fault", _("A grave fault of the specialist")
+        CLIENT_PROJECT_ENDED = "client_project_ended", _("The client's own contract with its customer ended abruptly")
+        SHORT_TERM = "short_term", _("Agreed for 30 days or less")
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.ACTIVE: {Status.COMPLETED, Status.TERMINATED},
@@ -248,23 +290,81 @@ class Engagement(models.Model):
     specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="engagements")
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="engagements")
     kind = models.CharField(max_length=10, choices=RequestKind.choices)
-    terms = models.JSONField(default=dict)
+    # Terms for advisor / spot / incident work (Freelance Act Art. 3 items).
+    scope = models.TextField(_("scope of work"), blank=True, default="", max_length=4000)
+    fee_basis = models.CharField(_("fee basis"), max_length=10, choices=FeeBasis.choices, blank=True, default="")
+    fee_jpy = models.PositiveIntegerField(_("fee (JPY)"), null=True, blank=True)
+    hours_per_month = models.PositiveSmallIntegerField(_("hours per month"), null=True, blank=True)
+    service_start = models.DateField(_("service starts"), null=True, blank=True)
+    service_end = models.DateField(_("service ends"), null=True, blank=True)
+    payment_due_days = models.PositiveSmallIntegerField(
+        _("payment due (days after the service is received)"), null=True, blank=True
+    )
+    payment_method = models.CharField(
+        _("payment method"), max_length=15, choices=PaymentMethod.choices, blank=True, default=""
+    )
+    stated_on = models.DateField(_("terms stated on"), default=timezone.localdate)
+    # A hire is employment: labour law, never a fee (no placement fee: 職業安定法).
+    employment_type = models.CharField(
+        _("employment type"), max_length=10, choices=AdvisorRequest.EmploymentType.choices, blank=True, default=""
+    )
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    weekly_hours = models.PositiveSmallIntegerField(_("weekly hours"), null=True, blank=True)
+    annual_salary_jpy = models.PositiveIntegerField(_("annual salary (JPY)"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    # Notice of ending, given ahead of the end date (Art. 16: 30 days for long engagements).
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    end_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.TextField(_("reason for ending"), blank=True, default="", max_length=4000)
+    end_exception = models.CharField(
+        _("notice exception"), max_length=25, choices=TerminationException.choices, blank=True, default=""
+    )
+    notice_given_on = models.DateField(_("notice given on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
         ordering = ["-created_at", "id"]
+        constraints = [
+            # Freelance Act Art. 4: paid at most 60 days after the service is received.
+            models.CheckConstraint(
+                condition=Q(payment_due_days__isnull=True) | Q(payment_due_days__lte=60),
+                name="engagement_payment_within_60_days",
+            ),
+            # No placement fee on a hire; a hire carries its employment terms.
+            models.CheckConstraint(
+                condition=~Q(kind="hire")
+                | (Q(fee_jpy__isnull=True) & ~Q(employment_type="") & Q(hire_date__isnull=False)),
+                name="hire_has_no_fee",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="hire")
+                | (~Q(fee_basis="") & Q(fee_jpy__isnull=False) & Q(service_start__isnull=False)),
+                name="service_has_fee_and_start",
+            ),
+        ]
         indexes = [
             models.Index(fields=["company", "status"], name="engagement_company_idx"),
             models.Index(fields=["specialist", "status"], name="engagement_specialist_idx"),
+            models.Index(fields=["ends_on"], condition=Q(status="active"), name="engagement_ends_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.company_id} x {self.specialist_id}"
+
+    @property
+    def is_hire(self) -> bool:
+        return self.kind == RequestKind.HIRE
+
+    @property
+    def is_continuous(self) -> bool:
+        """Paid by the month or open-ended: continuing work in the Act's sense."""
+        return self.fee_basis == self.FeeBasis.MONTHLY or (not self.is_hire and self.service_end is None)
 
 
 class Review(models.Model):

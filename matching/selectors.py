@@ -1,40 +1,24 @@
-"""Reads for matching, scoped to what the acting user may see."""
+"""Reads for matching, scoped to what the acting user may see (rules in accounts.access)."""
 
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import CompanyMembership, User
 from marketplace.errors import get_or_not_found
-from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill
+from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 from talent import selectors as talent_selectors
-from talent.models import Specialist
+from talent.models import LISTED, Specialist, SpecialistQuerySet
 
-# What each side sees of a proposal's life.
-SME_VISIBLE = ("accepted", "selected", "not_selected")
-SPECIALIST_VISIBLE = ("approved", "accepted", "declined", "selected", "not_selected", "expired")
-
-
-def _user(user: User | AnonymousUser) -> User | None:
-    return user if isinstance(user, User) and user.is_active else None
+_REQUIRED_SKILLS = Prefetch("required_skills", queryset=RequiredSkill.objects.select_related("skill"))
 
 
 def requests_visible_to(user: User | AnonymousUser) -> QuerySet[AdvisorRequest]:
-    qs = AdvisorRequest.objects.select_related("company").prefetch_related(
-        Prefetch("required_skills", queryset=RequiredSkill.objects.select_related("skill"))
-    )
-    actor = _user(user)
-    if actor is None:
-        return qs.none()
-    if actor.is_staff:
-        return qs
-    if actor.is_chamber_admin and actor.chamber_id:
-        return qs.filter(company__chamber_id=actor.chamber_id)
-    if actor.role == User.Role.SME:
-        return qs.filter(company__memberships__user=actor)
-    return qs.none()
+    qs = AdvisorRequest.objects.select_related("company").prefetch_related(_REQUIRED_SKILLS)
+    return access.visible(qs, user, chamber="company__chamber_id", company="company")
 
 
 def access_request(user: User | AnonymousUser, request_id: uuid.UUID | str) -> AdvisorRequest:
@@ -42,15 +26,7 @@ def access_request(user: User | AnonymousUser, request_id: uuid.UUID | str) -> A
 
 
 def runs_visible_to(user: User | AnonymousUser) -> QuerySet[MatchRun]:
-    qs = MatchRun.objects.all()
-    actor = _user(user)
-    if actor is None:
-        return qs.none()
-    if actor.is_staff:
-        return qs
-    if actor.is_chamber_admin and actor.chamber_id:
-        return qs.filter(chamber_id=actor.chamber_id)
-    return qs.none()
+    return access.visible(MatchRun.objects.all(), user, chamber="chamber_id")
 
 
 def access_run(user: User | AnonymousUser, run_id: uuid.UUID | str) -> MatchRun:
@@ -59,19 +35,19 @@ def access_run(user: User | AnonymousUser, run_id: uuid.UUID | str) -> MatchRun:
 
 def proposals_visible_to(user: User | AnonymousUser) -> QuerySet[Proposal]:
     """Admins: their chamber's. SMEs: their requests' from accepted on. Specialists: theirs from approved on."""
-    qs = Proposal.objects.select_related("request__company", "specialist")
-    actor = _user(user)
-    if actor is None:
-        return qs.none()
-    if actor.is_staff:
-        return qs
-    if actor.is_chamber_admin and actor.chamber_id:
-        return qs.filter(request__company__chamber_id=actor.chamber_id)
-    if actor.role == User.Role.SME:
-        return qs.filter(request__company__memberships__user=actor, status__in=SME_VISIBLE)
-    if actor.role == User.Role.SPECIALIST:
-        return qs.filter(specialist__user=actor, status__in=SPECIALIST_VISIBLE)
-    return qs.none()
+    qs = Proposal.objects.select_related("request__company").prefetch_related(
+        Prefetch("request__required_skills", queryset=RequiredSkill.objects.select_related("skill")),
+        Prefetch("specialist", queryset=talent_selectors.with_profile_relations(Specialist.objects.all())),
+    )
+    return access.visible(
+        qs,
+        user,
+        chamber="request__company__chamber_id",
+        company="request__company",
+        specialist="specialist",
+        sme_also=Q(status__in=Proposal.VISIBLE_TO_SME),
+        specialist_also=Proposal.visible_to_specialist(),
+    )
 
 
 def access_proposal(user: User | AnonymousUser, proposal_id: uuid.UUID | str) -> Proposal:
@@ -79,37 +55,70 @@ def access_proposal(user: User | AnonymousUser, proposal_id: uuid.UUID | str) ->
 
 
 def engagements_visible_to(user: User | AnonymousUser) -> QuerySet[Engagement]:
-    qs = Engagement.objects.select_related("specialist__user", "company").prefetch_related(
+    qs = Engagement.objects.select_related("specialist__user", "company", "request").prefetch_related(
         Prefetch(
             "company__memberships",
             queryset=CompanyMembership.objects.filter(role="owner").select_related("user"),
             to_attr="owners",
         )
     )
-    actor = _user(user)
-    if actor is None:
-        return qs.none()
-    if actor.is_staff:
-        return qs
-    if actor.is_chamber_admin and actor.chamber_id:
-        return qs.filter(company__chamber_id=actor.chamber_id)
-    if actor.role == User.Role.SME:
-        return qs.filter(company__memberships__user=actor)
-    if actor.role == User.Role.SPECIALIST:
-        return qs.filter(specialist__user=actor)
-    return qs.none()
+    return access.visible(qs, user, chamber="company__chamber_id", company="company", specialist="specialist")
 
 
 def access_engagement(user: User | AnonymousUser, engagement_id: uuid.UUID | str) -> Engagement:
     return get_or_not_found(engagements_visible_to(user), engagement_id, _("Engagement not found."))
 
 
+def reviews_visible_to(user: User | AnonymousUser) -> QuerySet[Review]:
+    """The specialist reviewed and chamber admins read reviews; an SME reads the ones its company wrote."""
+    return access.visible(
+        Review.objects.select_related("engagement"),
+        user,
+        chamber="engagement__company__chamber_id",
+        company="engagement__company",
+        specialist="engagement__specialist",
+    )
+
+
+def _engaged_with(actor: User) -> Q:
+    return Q(
+        Exists(Engagement.objects.filter(specialist_id=OuterRef("pk")).filter(access.member_filter("company", actor)))
+    )
+
+
+def _offered_to(actor: User) -> Q:
+    return Q(
+        Exists(
+            Proposal.objects.filter(specialist_id=OuterRef("pk"), status__in=Proposal.VISIBLE_TO_SME).filter(
+                access.member_filter("request__company", actor)
+            )
+        )
+    )
+
+
+def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:
+    """The talent bank's rule, plus: an SME opens the profile of a specialist who accepted one of
+    its proposals or is (or was) engaged with it, listed in the directory or not."""
+    actor = access.active_user(user)
+    if actor is None or actor.role != User.Role.SME or actor.is_staff:
+        return talent_selectors.specialists_visible_to(user)
+    return talent_selectors.with_profile_relations(
+        Specialist.objects.filter(LISTED | _offered_to(actor) | _engaged_with(actor))
+    )
+
+
+def access_specialist(user: User | AnonymousUser, specialist_id: uuid.UUID | str) -> Specialist:
+    return get_or_not_found(specialists_visible_to(user), specialist_id, _("Specialist not found."))
+
+
 def may_see_specialist_contact(user: User | AnonymousUser, specialist: Specialist) -> bool:
     """Self, chamber admins, staff (talent's rule) and members of a company engaged with them."""
     if talent_selectors.may_see_contact(user, specialist):
         return True
-    actor = _user(user)
+    actor = access.active_user(user)
     return (
         actor is not None
-        and Engagement.objects.filter(specialist_id=specialist.pk, company__memberships__user=actor).exists()
+        and Engagement.objects.filter(specialist_id=specialist.pk)
+        .filter(access.member_filter("company", actor))
+        .exists()
     )

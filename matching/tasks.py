@@ -32,3 +32,24 @@ def expire_stale_requests() -> int:
     from matching import services
 
     return services.expire_stale_requests()
+
+
+@shared_task(name="matching.expire_stale_proposals")
+def expire_stale_proposals() -> dict[str, int]:
+    from matching import services
+
+    return services.expire_stale_proposals()
+
+
+@shared_task(name="matching.remind_expiring_proposals")
+def remind_expiring_proposals() -> int:
+    from matching import services
+
+    return services.remind_expiring_proposals()
+
+
+@shared_task(name="matching.end_due_engagements")
+def end_due_engagements() -> int:
+    from matching import services
+
+    return services.end_due_engagements()

@@ -53,7 +53,7 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
     """Reusable filters of the directory and the matching engine."""
 
     def listed(self) -> "SpecialistQuerySet":
-        return self.filter(status=Specialist.Status.ACTIVE, listed_in_directory=True)
+        return self.filter(LISTED)
 
     def with_skill(self, skill_id: int, min_level: int = 1) -> "SpecialistQuerySet":
         return self.filter(
@@ -331,6 +331,16 @@ class Certification(models.Model):
     def riss_verify_url(self) -> str:
         """IPA's public registry page for chamber admins to check by eye (never scraped)."""
         return f"https://riss.ipa.go.jp/r?r={self.number}" if self.kind == self.Kind.RISS else ""
+
+    def counts(self, today: datetime.date | None = None) -> bool:
+        """The row-level twin of `CertificationQuerySet.counting()`: verified and not lapsed,
+        the deadline checked too (before the daily task has marked it)."""
+        today = today or timezone.localdate()
+        return (
+            self.status == self.Status.VERIFIED
+            and self.validity != self.Validity.LAPSED
+            and self.validity_on(today) != self.Validity.LAPSED
+        )
 
     def validity_on(self, today: datetime.date) -> str:
         if self.kind != self.Kind.RISS or self.renewal_deadline is None:

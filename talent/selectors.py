@@ -6,16 +6,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import User
 from marketplace.errors import NotFound, get_or_not_found
-from talent.models import Certification, Skill, Specialist, SpecialistQuerySet, SpecialistSkill
+from talent.models import LISTED, Certification, Skill, Specialist, SpecialistQuerySet, SpecialistSkill
 
 
 def skills() -> QuerySet[Skill]:
     return Skill.objects.order_by("position", "slug")
 
 
-def _with_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
+def with_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
     """Everything a profile shows, contact included, in a fixed number of queries."""
     return _prefetch_profile_relations(qs.select_related("user"))
 
@@ -46,15 +47,15 @@ def specialists_in_directory() -> SpecialistQuerySet:
 
 def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:
     """Chamber admins and staff: the whole shared bank. Others: listed profiles and their own."""
-    qs = _with_profile_relations(Specialist.objects.all())
-    if not isinstance(user, User) or not user.is_active:
+    qs = with_profile_relations(Specialist.objects.all())
+    actor = access.active_user(user)
+    if actor is None:
         return qs.none()
-    if user.is_staff or user.is_chamber_admin:
+    if access.reviews_talent(actor):
         return qs
-    listed = Q(status=Specialist.Status.ACTIVE, listed_in_directory=True)
-    if user.role == User.Role.SPECIALIST:
-        return qs.filter(listed | Q(user=user))
-    return qs.filter(listed)
+    if actor.role == User.Role.SPECIALIST:
+        return qs.filter(LISTED | Q(user=actor))
+    return qs.filter(LISTED)
 
 
 def access_specialist(user: User | AnonymousUser, specialist_id: uuid.UUID | str) -> Specialist:
@@ -63,28 +64,21 @@ def access_specialist(user: User | AnonymousUser, specialist_id: uuid.UUID | str
 
 def own_specialist(user: User) -> Specialist:
     try:
-        return _with_profile_relations(Specialist.objects.all()).get(user=user)
+        return with_profile_relations(Specialist.objects.all()).get(user=user)
     except Specialist.DoesNotExist as exc:
         raise NotFound(_("You have no specialist profile.")) from exc
 
 
 def may_see_contact(user: User | AnonymousUser, specialist: Specialist) -> bool:
-    """Contact details: the specialist, chamber admins, staff, and a company engaged with them."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    return user.is_staff or user.is_chamber_admin or specialist.user_id == user.pk
+    """Contact details: the specialist, chamber admins and staff (engaged companies: matching's rule)."""
+    return access.reviews_talent(user) or access.is_specialist_user(user, specialist.user_id)
 
 
 def certifications_visible_to(user: User | AnonymousUser) -> QuerySet[Certification]:
     """Chamber admins review every credential (shared bank); a specialist sees their own."""
-    qs = Certification.objects.select_related("specialist")
-    if not isinstance(user, User) or not user.is_active:
-        return qs.none()
-    if user.is_staff or user.is_chamber_admin:
-        return qs
-    if user.role == User.Role.SPECIALIST:
-        return qs.filter(specialist__user=user)
-    return qs.none()
+    return access.visible(
+        Certification.objects.select_related("specialist"), user, specialist="specialist", whole_bank=True
+    )
 
 
 def access_certification(user: User | AnonymousUser, certification_id: uuid.UUID | str) -> Certification:

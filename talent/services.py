@@ -12,14 +12,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import Company, User
 from accounts.prefectures import PREFECTURES
-from accounts.services import register_user, transition
-from marketplace.celery import send_on_commit
+from accounts.services import register_user
 from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
 from marketplace.uploads import check_upload
-from talent import tasks
+from notifications.services import notify
 from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill, TravelPrefecture
+from workflow.services import transition
 
 # Profile fields a specialist edits directly; the rest move through services.
 PROFILE_FIELDS = frozenset(
@@ -78,9 +79,9 @@ def create_specialist_profile(*, user: User, display_name: str) -> Specialist:
 
 
 @transaction.atomic
-def register_specialist(*, email: str, password: str, name: str) -> User:
+def register_specialist(*, email: str, password: str, name: str, language: str = "ja") -> User:
     """Sign-up of a specialist: the user and their draft profile, together or not at all."""
-    user = register_user(email=email, password=password, role=User.Role.SPECIALIST, name=name)
+    user = register_user(email=email, password=password, role=User.Role.SPECIALIST, name=name, language=language)
     create_specialist_profile(user=user, display_name=name)
     return user
 
@@ -226,8 +227,31 @@ def submit_certification(
 
 def _ensure_reviewer(admin: User) -> None:
     """Any chamber admin reviews credentials: the talent bank is shared across chambers."""
-    if not (admin.is_staff or admin.is_chamber_admin):
-        raise PermissionDenied(_("Only chamber admins review credentials."))
+    access.ensure_talent_reviewer(admin)
+
+
+def _notify_credential(certification: Certification) -> None:
+    """Tell the specialist what happened to a credential, once per outcome."""
+    certification.refresh_from_db()
+    if certification.status == Certification.Status.REJECTED:
+        kind = "credential_rejected"
+    elif certification.validity == Certification.Validity.LAPSED:
+        kind = "credential_lapsed"
+    elif certification.validity == Certification.Validity.RENEWAL_DUE:
+        kind = "credential_renewal_due"
+    else:
+        kind = "credential_verified"
+    notify(
+        kind=kind,
+        recipients=[certification.specialist.user],
+        event_key=f"{kind}:{certification.pk}:{certification.renewal_deadline or ''}",
+        context={
+            "kind": Certification.Kind(certification.kind).label,
+            "number": certification.number or certification.name,
+            "note": certification.review_note,
+            "deadline": certification.renewal_deadline,
+        },
+    )
 
 
 @transaction.atomic
@@ -246,7 +270,7 @@ def verify_certification(*, certification: Certification, admin: User, note: str
     specialist = Specialist.objects.select_for_update().get(pk=certification.specialist_id)
     if specialist.status in (Specialist.Status.DRAFT, Specialist.Status.PENDING):
         transition(specialist, to=Specialist.Status.ACTIVE, by=admin, note=_("Credential verified."))
-    send_on_commit(tasks.notify_certification_status, str(certification.pk))
+    _notify_credential(certification)
     return certification
 
 
@@ -265,7 +289,7 @@ def reject_certification(*, certification: Certification, admin: User, note: str
         reviewed_at=timezone.now(),
         review_note=note,
     )
-    send_on_commit(tasks.notify_certification_status, str(certification.pk))
+    _notify_credential(certification)
     return certification
 
 
@@ -319,6 +343,6 @@ def refresh_certification_validity(*, today: datetime.date | None = None) -> dic
                 Certification.objects.filter(pk__in=ids).exclude(validity=validity).update(validity=validity)
             )
             if validity != Certification.Validity.ACTIVE:
-                for pk in ids:
-                    send_on_commit(tasks.notify_certification_status, str(pk))
+                for certification in Certification.objects.filter(pk__in=ids).select_related("specialist__user"):
+                    _notify_credential(certification)
     return changed

@@ -15,7 +15,8 @@ from marketplace.settings import DATABASES, REST_FRAMEWORK
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+BROKER_OUTAGE_BACKOFF_SECONDS = 0.0
 # The throttle and other cache users get a per-process cache the tests can clear
 # without touching the Redis that serves as Celery's broker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import Chamber, Company, User
 from accounts.prefectures import PREFECTURE_CHOICES, prefecture_name
+from api.history import WithHistory
 
 
 class RegisterSerializer(serializers.Serializer[User]):
@@ -36,8 +37,16 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "role", "chamber", "is_staff", "memberships"]
+        fields = ["id", "email", "name", "role", "language", "chamber", "is_staff", "memberships"]
         read_only_fields = fields
+
+
+class MeUpdateSerializer(serializers.ModelSerializer[User]):
+    """What a user changes about themselves here: their name and the language of their mail."""
+
+    class Meta:
+        model = User
+        fields = ["name", "language"]
 
 
 class CompanySerializer(serializers.ModelSerializer[Company]):
@@ -86,6 +95,11 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
 
     def get_prefecture_name(self, company: Company) -> str:
         return prefecture_name(company.prefecture)
+
+
+class CompanyDetailSerializer(WithHistory, CompanySerializer):
+    class Meta(CompanySerializer.Meta):
+        fields = [*CompanySerializer.Meta.fields, "history"]
 
 
 class CompanyUpdateSerializer(CompanySerializer):

@@ -2,6 +2,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language_from_request
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -33,11 +34,13 @@ class RegisterView(AuthThrottleMixin, generics.GenericAPIView[User]):
     def post(self, request: Request) -> Response:
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # Mail reaches people in the language they signed up in (Accept-Language picks).
+        language = "en" if (get_language_from_request(request) or "").startswith("en") else "ja"
         if data.validated_data["role"] == User.Role.SPECIALIST:
             fields = {k: v for k, v in data.validated_data.items() if k != "role"}
-            user = talent_services.register_specialist(**fields)
+            user = talent_services.register_specialist(**fields, language=language)
         else:
-            user = services.register_user(**data.validated_data)
+            user = services.register_user(**data.validated_data, language=language)
         return Response(serializers.MeSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -51,9 +54,17 @@ class TokenRefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
 
 class MeView(generics.RetrieveAPIView[User]):
     serializer_class = serializers.MeSerializer
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self) -> User:
         return User.objects.prefetch_related("memberships").get(pk=acting_user(self.request).pk)
+
+    @extend_schema(request=serializers.MeUpdateSerializer, responses=serializers.MeSerializer)
+    def patch(self, request: Request) -> Response:
+        data = serializers.MeUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.update_me(user=acting_user(request), **data.validated_data)
+        return Response(serializers.MeSerializer(self.get_object()).data)
 
 
 class ChamberViewSet(viewsets.ReadOnlyModelViewSet[Chamber]):
@@ -99,6 +110,10 @@ class CompanyViewSet(
         data.is_valid(raise_exception=True)
         company = services.create_company(user=acting_user(request), **data.validated_data)
         return Response(serializers.CompanySerializer(company).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=serializers.CompanyDetailSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(serializers.CompanyDetailSerializer(self.get_object()).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         company = self.get_object()

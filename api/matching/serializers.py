@@ -3,8 +3,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Company
+from accounts.selectors import companies_visible_to
+from api.fields import VisiblePrimaryKeyRelatedField
+from api.history import WithHistory
+from api.talent.serializers import SpecialistSerializer
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
+from matching.selectors import requests_visible_to
 from talent.models import RequestKind
 
 
@@ -19,7 +23,7 @@ class AppiClocksSerializer(serializers.Serializer[Any]):
 
 
 class RequestSerializer(serializers.ModelSerializer[AdvisorRequest]):
-    company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all())
+    company = VisiblePrimaryKeyRelatedField(selector=companies_visible_to)
     required_skills = RequiredSkillSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     budget_jpy = serializers.IntegerField(min_value=1, max_value=1_000_000_000)
     slots = serializers.IntegerField(min_value=1, max_value=10, required=False)
@@ -57,7 +61,7 @@ class RequestUpdateSerializer(RequestSerializer):
 
 
 class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
-    request = serializers.PrimaryKeyRelatedField(queryset=AdvisorRequest.objects.all(), required=False, allow_null=True)
+    request = VisiblePrimaryKeyRelatedField(selector=requests_visible_to, required=False, allow_null=True)
     parameters = serializers.JSONField(required=False)
 
     class Meta:
@@ -83,14 +87,132 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
         return value
 
 
+class RequestDetailSerializer(WithHistory, RequestSerializer):
+    class Meta(RequestSerializer.Meta):
+        fields = [*RequestSerializer.Meta.fields, "history"]
+
+
+class RequestSummarySerializer(serializers.Serializer[AdvisorRequest]):
+    """What a proposed specialist learns of the request: the work, not who asks (until engaged)."""
+
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    required_skills = serializers.SerializerMethodField()
+    required_certification = serializers.CharField()
+    budget_jpy = serializers.IntegerField()
+    hours_per_month = serializers.IntegerField()
+    start_date = serializers.DateField()
+    onsite_required = serializers.BooleanField()
+    remote_ok = serializers.BooleanField()
+    urgency = serializers.CharField()
+    is_urgent = serializers.BooleanField()
+    employment_type = serializers.CharField()
+    company_prefecture = serializers.CharField(source="company.prefecture")
+    company_industry = serializers.CharField(source="company.industry")
+    company_size_class = serializers.CharField(source="company.size_class")
+
+    @extend_schema_field(RequiredSkillSerializer(many=True))
+    def get_required_skills(self, request: AdvisorRequest) -> list[dict[str, Any]]:
+        return [{"skill": item.skill.slug, "min_level": item.min_level} for item in request.required_skills.all()]
+
+
 class ProposalSerializer(serializers.ModelSerializer[Proposal]):
+    request_summary = RequestSummarySerializer(source="request", read_only=True)
+    specialist_profile = serializers.SerializerMethodField()
+
     class Meta:
         model = Proposal
         fields = [
             "id", "run", "request", "specialist", "score", "breakdown", "reasons", "rank", "status", "decided_at",
-            "created_at",
+            "expires_at", "declaration", "request_summary", "specialist_profile", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(SpecialistSerializer(allow_null=True))
+    def get_specialist_profile(self, proposal: Proposal) -> dict[str, Any] | None:
+        """The candidate's profile (listed or not, without contact details) for the SME and admins."""
+        viewer = self.context.get("viewer")
+        if viewer is None or getattr(viewer, "role", None) == "specialist":
+            return None
+        return SpecialistSerializer(proposal.specialist).data
+
+
+class ProposalDetailSerializer(WithHistory, ProposalSerializer):
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "history"]
+        read_only_fields = fields
+
+
+class AcceptSerializer(serializers.Serializer[Any]):
+    declaration = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4000,
+        help_text="Any relationship with the company or with vendors you would recommend; empty: none.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, help_text="The reason (required).")
+
+
+class BulkApproveSerializer(serializers.Serializer[Any]):
+    proposals = serializers.ListField(
+        child=serializers.UUIDField(), required=False, max_length=1000, help_text="Omit to approve every pending one."
+    )
+
+
+class BulkApproveResultSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    result = serializers.ChoiceField(choices=["approved", "conflict", "not_found"])
+    detail = serializers.CharField()
+
+
+class BulkApproveResponseSerializer(serializers.Serializer[Any]):
+    results = BulkApproveResultSerializer(many=True)
+
+
+class TermsSerializer(serializers.Serializer[Any]):
+    """Freelance Act Art. 3 items (advisor / spot / incident), or a hire's employment terms."""
+
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    fee_basis = serializers.ChoiceField(choices=Engagement.FeeBasis.choices, required=False)
+    fee_jpy = serializers.IntegerField(min_value=1, max_value=1_000_000_000, required=False)
+    hours_per_month = serializers.IntegerField(min_value=1, max_value=744, required=False, allow_null=True)
+    service_start = serializers.DateField(required=False)
+    service_end = serializers.DateField(required=False, allow_null=True)
+    payment_due_days = serializers.IntegerField(
+        min_value=0, max_value=365, required=False, help_text="Days after the service is received; at most 60."
+    )
+    payment_method = serializers.ChoiceField(choices=Engagement.PaymentMethod.choices, required=False)
+    stated_on = serializers.DateField(read_only=True)
+    employment_type = serializers.ChoiceField(choices=AdvisorRequest.EmploymentType.choices, required=False)
+    hire_date = serializers.DateField(required=False)
+    weekly_hours = serializers.IntegerField(min_value=1, max_value=80, required=False)
+    annual_salary_jpy = serializers.IntegerField(min_value=1, max_value=1_000_000_000, required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class SelectSerializer(serializers.Serializer[Any]):
+    terms = TermsSerializer(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class TerminateSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=4000, help_text="The reason (required).")
+    ends_on = serializers.DateField(required=False, help_text="Default: the earliest date the notice allows.")
+    exception = serializers.ChoiceField(
+        choices=Engagement.TerminationException.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class ContactSerializer(serializers.Serializer[Any]):
@@ -99,16 +221,31 @@ class ContactSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField(allow_blank=True)
 
 
+def terms_of(engagement: Engagement) -> dict[str, Any]:
+    names: tuple[str, ...] = ("employment_type", "hire_date", "weekly_hours", "annual_salary_jpy")
+    if engagement.kind != RequestKind.HIRE:
+        names = ("scope", "fee_basis", "fee_jpy", "hours_per_month", "service_start", "service_end",
+                 "payment_due_days", "payment_method")  # fmt: skip
+    values = {name: getattr(engagement, name) for name in names} | {"stated_on": engagement.stated_on}
+    return dict(TermsSerializer(values).data)
+
+
 class EngagementSerializer(serializers.ModelSerializer[Engagement]):
     contact = serializers.SerializerMethodField()
+    terms = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=RequestKind.choices, read_only=True)
 
     class Meta:
         model = Engagement
         fields = [
-            "id", "request", "specialist", "company", "kind", "terms", "status", "started_on", "ended_on", "contact",
+            "id", "request", "specialist", "company", "kind", "terms", "status", "started_on", "ended_on",
+            "ends_on", "notice_given_on", "end_reason", "end_exception", "contact",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(TermsSerializer)
+    def get_terms(self, engagement: Engagement) -> dict[str, Any]:
+        return terms_of(engagement)
 
     @extend_schema_field(ContactSerializer)
     def get_contact(self, engagement: Engagement) -> dict[str, str]:
@@ -124,6 +261,12 @@ class EngagementSerializer(serializers.ModelSerializer[Engagement]):
             }
         return {"name": specialist.legal_name or specialist.display_name, "email": specialist.email,
                 "phone": specialist.phone}  # fmt: skip
+
+
+class EngagementDetailSerializer(WithHistory, EngagementSerializer):
+    class Meta(EngagementSerializer.Meta):
+        fields = [*EngagementSerializer.Meta.fields, "history"]
+        read_only_fields = fields
 
 
 class ReviewSerializer(serializers.ModelSerializer[Review]):

@@ -1,18 +1,21 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.selectors import access_company
 from api.accounts.serializers import DecisionSerializer
 from api.matching import serializers
-from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_user
-from matching import selectors, services
-from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal
+from api.permissions import IsChamberAdminOrStaff, IsSme, IsSmeOrSpecialist, IsSpecialist, acting_user
+from marketplace.errors import get_or_not_found
+from matching import selectors, services, terms_statement
+from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
 
 UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
@@ -46,10 +49,10 @@ class RequestViewSet(
         return [permissions.IsAuthenticated()]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = serializers.RequestSerializer(data=request.data)
+        data = serializers.RequestSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        company = access_company(request.user, fields.pop("company").pk)
+        company = fields.pop("company")
         created = services.create_request(
             user=acting_user(request),
             company=company,
@@ -67,6 +70,10 @@ class RequestViewSet(
 
     def _fresh(self, instance: AdvisorRequest) -> AdvisorRequest:
         return selectors.requests_visible_to(self.request.user).get(pk=instance.pk)
+
+    @extend_schema(responses=serializers.RequestDetailSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(serializers.RequestDetailSerializer(self.get_object()).data)
 
     @extend_schema(request=None, responses={200: serializers.RequestSerializer})
     @action(detail=True, methods=["post"])
@@ -108,7 +115,7 @@ class MatchRunViewSet(
 
     @extend_schema(responses={202: serializers.MatchRunSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = serializers.MatchRunSerializer(data=request.data)
+        data = serializers.MatchRunSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         target = data.validated_data.get("request")
         run = services.start_match_run_for(
@@ -117,6 +124,18 @@ class MatchRunViewSet(
             parameters=data.validated_data.get("parameters"),
         )
         return Response(serializers.MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=serializers.BulkApproveSerializer, responses=serializers.BulkApproveResponseSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """Approve the run's proposals in bulk: every pending one, or the ids given; a result per proposal."""
+        data = serializers.BulkApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data.get("proposals")
+        results = services.approve_run_proposals(
+            run=self.get_object(), admin=acting_user(request), proposal_ids=None if ids is None else list(ids)
+        )
+        return Response({"results": results})
 
 
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Proposal]):
@@ -131,10 +150,18 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_object(self) -> Proposal:
         return selectors.access_proposal(self.request.user, self.kwargs["pk"])
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "viewer": self.request.user}
+
     def get_serializer_class(self) -> Any:
-        if self.action in ("approve", "reject", "accept", "decline", "select"):
-            return DecisionSerializer
-        return serializers.ProposalSerializer
+        return {
+            "approve": DecisionSerializer,
+            "reject": serializers.ReasonSerializer,
+            "accept": serializers.AcceptSerializer,
+            "decline": DecisionSerializer,
+            "select": serializers.SelectSerializer,
+            "retrieve": serializers.ProposalDetailSerializer,
+        }.get(self.action or "", serializers.ProposalSerializer)
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         roles: dict[str, type[permissions.BasePermission]] = {
@@ -146,41 +173,53 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         }
         return [roles.get(self.action or "", permissions.IsAuthenticated)()]
 
-    def _decide(self, request: Request, service: Any, actor_arg: str) -> Response:
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = service(
-            proposal=self.get_object(), note=data.validated_data["note"], **{actor_arg: acting_user(request)}
-        )
-        if isinstance(result, Engagement):
-            return Response(serializers.EngagementSerializer(result, context={"viewer": request.user}).data)
-        result.refresh_from_db()
-        return Response(serializers.ProposalSerializer(result).data)
+    def _answer(self, proposal: Proposal) -> Response:
+        fresh = selectors.access_proposal(self.request.user, proposal.pk)
+        return Response(serializers.ProposalDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.ProposalSerializer)
+    def _input(self, request: Request) -> dict[str, Any]:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    @extend_schema(request=DecisionSerializer, responses=serializers.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        return self._decide(request, services.approve_proposal, "admin")
+        note = self._input(request)["note"]
+        return self._answer(
+            services.approve_proposal(proposal=self.get_object(), admin=acting_user(request), note=note)
+        )
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.ProposalSerializer)
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        return self._decide(request, services.reject_proposal, "admin")
+        note = self._input(request)["note"]
+        return self._answer(services.reject_proposal(proposal=self.get_object(), admin=acting_user(request), note=note))
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.ProposalSerializer)
+    @extend_schema(request=serializers.AcceptSerializer, responses=serializers.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        return self._decide(request, services.accept_proposal, "user")
+        data = self._input(request)
+        accepted = services.accept_proposal(
+            proposal=self.get_object(), user=acting_user(request), declaration=data["declaration"], note=data["note"]
+        )
+        return self._answer(accepted)
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.ProposalSerializer)
+    @extend_schema(request=DecisionSerializer, responses=serializers.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
-        return self._decide(request, services.decline_proposal, "user")
+        note = self._input(request)["note"]
+        return self._answer(services.decline_proposal(proposal=self.get_object(), user=acting_user(request), note=note))
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.EngagementSerializer)
+    @extend_schema(request=serializers.SelectSerializer, responses=serializers.EngagementDetailSerializer)
     @action(detail=True, methods=["post"])
     def select(self, request: Request, pk: str) -> Response:
-        return self._decide(request, services.select_proposal, "user")
+        data = self._input(request)
+        engagement = services.select_proposal(
+            proposal=self.get_object(), user=acting_user(request), terms=data.get("terms") or {}, note=data["note"]
+        )
+        fresh = selectors.access_engagement(request.user, engagement.pk)
+        return Response(serializers.EngagementDetailSerializer(fresh, context={"viewer": request.user}).data)
 
 
 class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Engagement]):
@@ -197,33 +236,48 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return {**super().get_serializer_context(), "viewer": self.request.user}
 
     def get_serializer_class(self) -> Any:
-        if self.action in ("complete", "terminate"):
-            return DecisionSerializer
-        if self.action == "review":
-            return serializers.ReviewSerializer
-        return serializers.EngagementSerializer
+        return {
+            "complete": DecisionSerializer,
+            "terminate": serializers.TerminateSerializer,
+            "review": serializers.ReviewSerializer,
+            "retrieve": serializers.EngagementDetailSerializer,
+        }.get(self.action or "", serializers.EngagementSerializer)
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action in ("complete", "terminate", "review"):
+        if self.action in ("complete", "review"):
             return [IsSme()]
+        if self.action == "terminate":
+            return [IsSmeOrSpecialist()]
         return [permissions.IsAuthenticated()]
 
-    def _end(self, request: Request, service: Any) -> Response:
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        engagement = service(engagement=self.get_object(), user=acting_user(request), note=data.validated_data["note"])
-        fresh = selectors.access_engagement(request.user, engagement.pk)
-        return Response(serializers.EngagementSerializer(fresh, context=self.get_serializer_context()).data)
+    def _answer(self, engagement: Engagement) -> Response:
+        fresh = selectors.access_engagement(self.request.user, engagement.pk)
+        return Response(serializers.EngagementDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.EngagementSerializer)
+    @extend_schema(request=DecisionSerializer, responses=serializers.EngagementDetailSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
-        return self._end(request, services.complete_engagement)
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        engagement = services.complete_engagement(
+            engagement=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
+        )
+        return self._answer(engagement)
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.EngagementSerializer)
+    @extend_schema(request=serializers.TerminateSerializer, responses=serializers.EngagementDetailSerializer)
     @action(detail=True, methods=["post"])
     def terminate(self, request: Request, pk: str) -> Response:
-        return self._end(request, services.terminate_engagement)
+        """Either party ends it with a reason; the SME's notice on a long continuous engagement is 30 days."""
+        data = serializers.TerminateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        engagement = services.terminate_engagement(
+            engagement=self.get_object(),
+            user=acting_user(request),
+            note=data.validated_data["note"],
+            ends_on=data.validated_data.get("ends_on"),
+            exception=data.validated_data["exception"],
+        )
+        return self._answer(engagement)
 
     @extend_schema(request=serializers.ReviewSerializer, responses={201: serializers.ReviewSerializer})
     @action(detail=True, methods=["post"])
@@ -235,3 +289,30 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             comment=data.validated_data.get("comment", ""),
         )  # fmt: skip
         return Response(serializers.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="The statement of terms (取引条件明示書, Freelance Act Art. 3) as a PDF in Japanese.",
+    )
+    def terms_pdf(self, request: Request, pk: str) -> HttpResponse:
+        """Routed in api/urls.py as `terms.pdf` without a trailing slash (the router adds one)."""
+        engagement = self.get_object()
+        response = HttpResponse(terms_statement.render(engagement), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="terms-{engagement.pk}.pdf"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Review]):
+    """Reviews: the specialist reviewed and chamber admins read them; an SME reads its own."""
+
+    lookup_value_regex = UUID_PATTERN
+    serializer_class = serializers.ReviewSerializer
+    filterset_fields = ["engagement"]
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return selectors.reviews_visible_to(self.request.user).order_by("-created_at", "id")
+
+    def get_object(self) -> Review:
+        return get_or_not_found(self.get_queryset(), self.kwargs["pk"], _("Review not found."))

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import Company
 from accounts.prefectures import PREFECTURE_CHOICES
+from api.history import WithHistory
 from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill
 from talent.services import LANGUAGES
 
@@ -170,10 +171,13 @@ class CertificationSerializer(serializers.ModelSerializer[Certification]):
         return reverse("certification-evidence", kwargs={"pk": certification.pk})
 
     def get_counts(self, certification: Certification) -> bool:
-        """Verified and not lapsed: only then does it count anywhere."""
-        return certification.status == Certification.Status.VERIFIED and certification.validity != (
-            Certification.Validity.LAPSED
-        )
+        """Verified and not lapsed (deadline included): only then does it count anywhere."""
+        return certification.counts()
+
+
+class CertificationDetailSerializer(WithHistory, CertificationSerializer):
+    class Meta(CertificationSerializer.Meta):
+        fields = [*CertificationSerializer.Meta.fields, "history"]
 
 
 class CertificationReviewSerializer(CertificationSerializer):
@@ -183,3 +187,15 @@ class CertificationReviewSerializer(CertificationSerializer):
 
     class Meta(CertificationSerializer.Meta):
         fields = [*CertificationSerializer.Meta.fields, "riss_verify_url"]
+
+
+class CertificationReviewDetailSerializer(WithHistory, CertificationReviewSerializer):
+    class Meta(CertificationReviewSerializer.Meta):
+        fields = [*CertificationReviewSerializer.Meta.fields, "history"]
+
+
+class SpecialistWithContactDetailSerializer(WithHistory, SpecialistWithContactSerializer):
+    """Self and chamber admins: the profile with contact details and its status history."""
+
+    class Meta(SpecialistWithContactSerializer.Meta):
+        fields = [*SpecialistWithContactSerializer.Meta.fields, "history"]

@@ -8,14 +8,17 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import reviews_talent
 from api.accounts.serializers import DecisionSerializer
 from api.pagination import DirectoryPagination
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
 from api.talent import filters, serializers
 from matching import selectors as matching_selectors
+from matching import services as matching_services
 from talent import selectors, services
 from talent.models import Certification, Skill, Specialist
+from talent.selectors import may_see_contact
 
 UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
@@ -58,13 +61,16 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return [permissions.IsAuthenticated()]
 
     def _profile(self, specialist: Specialist) -> dict[str, Any]:
+        """Contact details where allowed; the status history only for the specialist and admins."""
+        if may_see_contact(self.request.user, specialist):
+            return serializers.SpecialistWithContactDetailSerializer(specialist).data
         if matching_selectors.may_see_specialist_contact(self.request.user, specialist):
             return serializers.SpecialistWithContactSerializer(specialist).data
         return serializers.SpecialistSerializer(specialist).data
 
-    @extend_schema(responses=serializers.SpecialistWithContactSerializer)
+    @extend_schema(responses=serializers.SpecialistWithContactDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        specialist = selectors.access_specialist(request.user, kwargs["pk"])
+        specialist = matching_selectors.access_specialist(request.user, kwargs["pk"])
         return Response(self._profile(specialist))
 
     @extend_schema(methods=["GET"], responses=serializers.SpecialistWithContactSerializer)
@@ -90,7 +96,9 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         specialist = selectors.access_specialist(request.user, pk)
-        services.suspend_specialist(specialist=specialist, admin=acting_user(request), note=data.validated_data["note"])
+        matching_services.suspend_specialist(
+            specialist=specialist, admin=acting_user(request), note=data.validated_data["note"]
+        )
         return Response(self._profile(selectors.access_specialist(request.user, pk)))
 
     @extend_schema(request=DecisionSerializer, responses=serializers.SpecialistWithContactSerializer)
@@ -126,10 +134,14 @@ class CertificationViewSet(
     def get_serializer_class(self) -> Any:
         if self.action in ("verify", "reject"):
             return DecisionSerializer
-        user = self.request.user
-        if user.is_authenticated and (user.is_staff or getattr(user, "is_chamber_admin", False)):
-            return serializers.CertificationReviewSerializer
-        return serializers.CertificationSerializer
+        reviewer = reviews_talent(self.request.user)
+        if self.action == "retrieve":
+            return (
+                serializers.CertificationReviewDetailSerializer
+                if reviewer
+                else serializers.CertificationDetailSerializer
+            )
+        return serializers.CertificationReviewSerializer if reviewer else serializers.CertificationSerializer
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.action == "create":

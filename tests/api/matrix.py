@@ -3,20 +3,21 @@
 Add a row for every endpoint; `test_permission_matrix.py` fails when the schema has
 an operation this table does not cover.
 
-Personas: anon, owner (SME owner of the Tokyo company), other_sme (owner of an Osaka
-company), specialist (Bob, listed and active, with a pending RISS credential),
-other_specialist (Bea, a draft profile), admin_same (Tokyo chamber admin),
-admin_other (Osaka chamber admin), staff (operator).
+Personas are data (tests/personas.py): a new persona is one line there, declared
+`like` an existing one, plus overrides in the rows where it differs.
 """
 
-PERSONAS = (
-    "anon", "owner", "other_sme", "specialist", "other_specialist", "admin_same", "admin_other", "staff"
-)  # fmt: skip
+from tests.personas import BASE, PERSONAS
 
 
-def row(anon, owner, other_sme, specialist, other_specialist, admin_same, admin_other, staff):
-    values = (anon, owner, other_sme, specialist, other_specialist, admin_same, admin_other, staff)
-    return dict(zip(PERSONAS, values, strict=True))
+def row(*values, **overrides):
+    """Statuses for the base personas in order; every later persona answers like the one it
+    is declared `like` (tests/personas.py) unless named here."""
+    statuses = dict(zip(BASE, values, strict=True))
+    for persona in PERSONAS.values():
+        if persona.name not in statuses:
+            statuses[persona.name] = statuses[persona.like]
+    return statuses | overrides
 
 
 ALL_200 = row(200, 200, 200, 200, 200, 200, 200, 200)
@@ -31,6 +32,7 @@ BOBS_CREDENTIAL = row(401, 404, 404, 200, 404, 200, 200, 200)
 # {specialist} Bob's profile, {certification} Bob's pending credential.
 MATRIX: dict[tuple[str, str], tuple[dict[str, int], object]] = {
     ("GET", "/api/v1/me/"): (AUTHENTICATED_200, None),
+    ("PATCH", "/api/v1/me/"): (AUTHENTICATED_200, {"language": "en"}),
     ("GET", "/api/v1/chambers/"): (ALL_200, None),
     ("GET", "/api/v1/chambers/{chamber}/"): (ALL_200, None),
     ("GET", "/api/v1/companies/"): (AUTHENTICATED_200, None),
@@ -75,13 +77,15 @@ BOB_ANSWERS = row(401, 403, 403, 200, 404, 403, 403, 403)
 MATRIX.update(
     {
         ("GET", "/api/v1/requests/"): (AUTHENTICATED_200, None),
-        ("POST", "/api/v1/requests/"): (row(401, 201, 404, 403, 403, 403, 403, 404), "new_request"),
+        # Another company's id answers like a missing one: 400, so ids can't be probed.
+        ("POST", "/api/v1/requests/"): (row(401, 201, 400, 403, 403, 403, 403, 404), "new_request"),
         ("GET", "/api/v1/requests/{request}/"): (SEEN_BY_TOKYO, None),
         ("PATCH", "/api/v1/requests/{draft}/"): (OWNER_WRITES, {"title": "BCP策定の相談"}),
         ("POST", "/api/v1/requests/{draft}/publish/"): (OWNER_WRITES, {}),
         ("POST", "/api/v1/requests/{draft}/cancel/"): (OWNER_WRITES, {"note": "予算がつかず"}),
         ("GET", "/api/v1/match-runs/"): (row(401, 403, 403, 403, 403, 200, 200, 200), None),
-        ("POST", "/api/v1/match-runs/"): (row(401, 403, 403, 403, 403, 202, 404, 202), "new_run"),
+        ("POST", "/api/v1/match-runs/"): (row(401, 403, 403, 403, 403, 202, 400, 202), "new_run"),
+        ("POST", "/api/v1/match-runs/{run}/approve/"): (ADMINS_OF_TOKYO, {}),
         ("GET", "/api/v1/match-runs/{run}/"): (ADMINS_OF_TOKYO, None),
         ("GET", "/api/v1/proposals/"): (AUTHENTICATED_200, None),
         ("GET", "/api/v1/proposals/{review}/"): (row(401, 404, 404, 404, 404, 200, 404, 200), None),
@@ -89,11 +93,18 @@ MATRIX.update(
         ("POST", "/api/v1/proposals/{review}/reject/"): (ADMINS_OF_TOKYO, {"note": "経験不足"}),
         ("POST", "/api/v1/proposals/{approved}/accept/"): (BOB_ANSWERS, {}),
         ("POST", "/api/v1/proposals/{approved}/decline/"): (BOB_ANSWERS, {"note": "日程が合わず"}),
-        ("POST", "/api/v1/proposals/{accepted}/select/"): (OWNER_WRITES, {}),
+        ("POST", "/api/v1/proposals/{accepted}/select/"): (OWNER_WRITES, {"terms": {"hours_per_month": 4}}),
         ("GET", "/api/v1/engagements/"): (AUTHENTICATED_200, None),
         ("GET", "/api/v1/engagements/{engagement}/"): (row(401, 200, 404, 200, 404, 200, 404, 200), None),
         ("POST", "/api/v1/engagements/{engagement}/complete/"): (OWNER_WRITES, {}),
-        ("POST", "/api/v1/engagements/{engagement}/terminate/"): (OWNER_WRITES, {"note": "契約終了"}),
+        # Either party ends it (the SME's notice on a retainer runs 30 days).
+        ("POST", "/api/v1/engagements/{engagement}/terminate/"): (
+            row(401, 200, 404, 200, 404, 403, 403, 404),
+            {"note": "契約終了"},
+        ),
+        ("GET", "/api/v1/engagements/{engagement}/terms.pdf"): (row(401, 200, 404, 200, 404, 200, 404, 200), None),
+        ("GET", "/api/v1/reviews/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/reviews/{review_row}/"): (row(401, 200, 404, 200, 404, 200, 404, 200), None),
         ("POST", "/api/v1/engagements/{engagement}/review/"): (
             row(401, 201, 404, 403, 403, 403, 403, 404),
             {"rating": 5, "comment": "迅速な対応でした"},

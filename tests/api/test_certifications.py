@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from accounts.models import StatusChange
 from talent.models import Certification, Specialist
 from tests.talent_fixtures import PDF_BYTES, PNG_BYTES, make_certification, make_specialist, pdf
+from workflow.models import StatusChange
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 import pytest
 
-from accounts.models import Company, CompanyMembership, StatusChange
-from accounts.selectors import history_of
+from accounts.models import Company, CompanyMembership
 from tests import factories
+from workflow.models import StatusChange
+from workflow.selectors import history_of
 
 
 def company_body(chamber_, **overrides):

@@ -1,13 +1,14 @@
 """Requests, runs, proposals and engagements through the API."""
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
 
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill
 from talent.models import Specialist
-from tests.matching_fixtures import make_request
+from tests.matching_fixtures import make_engagement, make_request
 from tests.talent_fixtures import make_certification, make_specialist
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -65,10 +66,18 @@ def test_bad_requests_are_a_400_naming_the_field_and_write_nothing(
     assert not RequiredSkill.objects.exists()
 
 
-def test_cannot_post_for_another_company(client_for, sme_alice, erin_company):
-    response = client_for(sme_alice).post("/api/v1/requests/", body(erin_company), format="json")
+def test_another_companys_id_answers_exactly_like_a_missing_one(client_for, sme_alice, erin_company):
+    """Ids can't be probed: a foreign id and an id that does not exist get the same 400."""
+    client = client_for(sme_alice)
+    missing = uuid.uuid4()
 
-    assert response.status_code == 404
+    foreign = client.post("/api/v1/requests/", body(erin_company), format="json")
+    unknown = client.post("/api/v1/requests/", body(erin_company) | {"company": str(missing)}, format="json")
+
+    assert (foreign.status_code, unknown.status_code) == (400, 400)
+    assert foreign.json()["company"][0].replace(str(erin_company.id), "ID") == unknown.json()["company"][0].replace(
+        str(missing), "ID"
+    )
     assert not AdvisorRequest.objects.exists()
 
 
@@ -156,12 +165,17 @@ def test_chamber_admin_starts_a_chamber_run_and_a_second_is_a_409(client_for, ad
     assert MatchRun.objects.count() == 1
 
 
-def test_a_run_scoped_to_another_chambers_request_is_a_404(client_for, admin_oscar, sme_alice, alice_company):
+def test_a_run_scoped_to_another_chambers_request_answers_like_a_missing_one(
+    client_for, admin_oscar, sme_alice, alice_company
+):
     request = make_request(alice_company, sme_alice)
+    client = client_for(admin_oscar)
 
-    response = client_for(admin_oscar).post("/api/v1/match-runs/", {"request": str(request.id)}, format="json")
+    foreign = client.post("/api/v1/match-runs/", {"request": str(request.id)}, format="json")
+    missing = client.post("/api/v1/match-runs/", {"request": str(uuid.uuid4())}, format="json")
 
-    assert response.status_code == 404
+    assert (foreign.status_code, missing.status_code) == (400, 400)
+    assert list(foreign.json()) == list(missing.json()) == ["request"]
     assert not MatchRun.objects.exists()
 
 
@@ -199,7 +213,15 @@ def test_the_full_path_from_proposal_to_engagement(client_for, admin_carol, sme_
     assert selected.status_code == 200
     engagement = Engagement.objects.get()
     assert selected.json()["id"] == str(engagement.id)
-    assert selected.json()["terms"] == {"monthly_fee_jpy": 50_000, "hours_per_month": 0}
+    terms = selected.json()["terms"]
+    # Nothing stated: the specialist's retainer, paid 30 days after each month's end, by transfer.
+    assert (terms["fee_basis"], terms["fee_jpy"], terms["payment_due_days"], terms["payment_method"]) == (
+        "monthly",
+        50_000,
+        30,
+        "bank_transfer",
+    )
+    assert terms["stated_on"] == timezone.localdate().isoformat()
     assert selected.json()["contact"] == {"name": "情報 ボブ", "email": "bob@riss.test", "phone": "090-0000-0000"}
     proposal.request.refresh_from_db()
     assert proposal.request.status == "filled"
@@ -209,10 +231,7 @@ def test_the_full_path_from_proposal_to_engagement(client_for, admin_carol, sme_
 def test_engaged_company_sees_contact_details_others_do_not(client_for, sme_alice, sme_erin, proposal, specialist_bob):
     Specialist.objects.filter(pk=proposal.specialist_id).update(listed_in_directory=True, status="active")
     Proposal.objects.filter(pk=proposal.pk).update(status="selected")
-    Engagement.objects.create(
-        request=proposal.request, proposal=proposal, specialist=proposal.specialist, company=proposal.request.company,
-        kind="advisor", terms={}, started_on=timezone.localdate(),
-    )  # fmt: skip
+    make_engagement(proposal, kind="advisor")
 
     engaged = client_for(sme_alice).get(f"/api/v1/specialists/{proposal.specialist_id}/").json()
     stranger = client_for(sme_erin).get(f"/api/v1/specialists/{proposal.specialist_id}/").json()
@@ -242,10 +261,7 @@ def test_selecting_before_the_specialist_accepted_is_a_409(client_for, sme_alice
 
 def test_completed_engagement_is_reviewed_once_and_feeds_the_rating(client_for, sme_alice, proposal):
     Proposal.objects.filter(pk=proposal.pk).update(status="selected")
-    engagement = Engagement.objects.create(
-        request=proposal.request, proposal=proposal, specialist=proposal.specialist, company=proposal.request.company,
-        kind="spot", terms={}, started_on=timezone.localdate(),
-    )  # fmt: skip
+    engagement = make_engagement(proposal, kind="spot")
     client = client_for(sme_alice)
 
     early = client.post(f"/api/v1/engagements/{engagement.id}/review/", {"rating": 4}, format="json")
@@ -279,8 +295,9 @@ def test_matching_lists_run_a_constant_number_of_queries(
     # 1 user (JWT) + 1 count + 1 page + 1 prefetch of required skills (with their skill)
     with django_assert_num_queries(4):
         assert len(client.get("/api/v1/requests/", {"page_size": 100}).json()["results"]) == count
-    # 1 user + 1 count + 1 page (joined)
-    with django_assert_num_queries(3):
+    # 1 user + 1 count + 1 page (request and company joined) + 1 required skills + 1 specialists (user
+    # joined) + 3 for their profiles (skill levels, travel prefectures, counting credentials)
+    with django_assert_num_queries(8):
         assert len(client.get("/api/v1/proposals/", {"page_size": 100}).json()["results"]) == count
     with django_assert_num_queries(3):
         assert len(client.get("/api/v1/match-runs/", {"page_size": 100}).json()["results"]) == 1
@@ -297,10 +314,7 @@ def test_engagement_list_runs_a_constant_number_of_queries(
         proposal = Proposal.objects.create(
             run=run, request=request, specialist=bob, score=1, breakdown={}, reasons={}, rank=1, status="selected"
         )
-        Engagement.objects.create(
-            request=request, proposal=proposal, specialist=bob, company=alice_company, kind="spot", terms={},
-            started_on=timezone.localdate(),
-        )  # fmt: skip
+        make_engagement(proposal, kind="spot")
     client = client_for(specialist_bob)
 
     # 1 user + 1 count + 1 page (joined) + 1 prefetch of the companies' owners

@@ -7,18 +7,20 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Company, StatusChange
+from accounts.models import Company
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
 from talent.models import Certification, Specialist
 from tests import factories
-from tests.api.matrix import MATRIX, PERSONAS, PUBLIC_WRITES
-from tests.matching_fixtures import make_request
+from tests.api.matrix import MATRIX, PUBLIC_WRITES
+from tests.matching_fixtures import make_engagement, make_request
+from tests.personas import PERSONAS
 from tests.talent_fixtures import make_certification, make_specialist, pdf
+from workflow.models import StatusChange
 
 
 @pytest.fixture
 def world(
-    tokyo, osaka, sme_alice, alice_company, sme_erin, erin_company, specialist_bob, specialist_bea,
+    request, tokyo, osaka, sme_alice, alice_company, sme_erin, erin_company, specialist_bob, specialist_bea,
     admin_carol, admin_oscar, operator_olga,
 ):  # fmt: skip
     alice_company.status = Company.Status.PENDING
@@ -32,14 +34,8 @@ def world(
     matching = _matching_world(shop, sme_alice, bob, tokyo)
     return {
         "personas": {
-            "anon": None,
-            "owner": sme_alice,
-            "other_sme": sme_erin,
-            "specialist": specialist_bob,
-            "other_specialist": specialist_bea,
-            "admin_same": admin_carol,
-            "admin_other": admin_oscar,
-            "staff": operator_olga,
+            name: request.getfixturevalue(persona.fixture) if persona.fixture else None
+            for name, persona in PERSONAS.items()
         },
         "ids": {
             "company": alice_company.id,
@@ -91,10 +87,9 @@ def _matching_world(company, owner, bob, chamber):
 
     accepted = proposal("accepted", "採用待ち")
     hired = proposal("selected", "顧問契約")
-    engagement = Engagement.objects.create(
-        request=hired.request, proposal=hired, specialist=bob, company=company, kind="advisor",
-        terms={"monthly_fee_jpy": 50000}, started_on=timezone.localdate(),
-    )  # fmt: skip
+    engagement = make_engagement(hired, kind="advisor")
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    review = Review.objects.create(engagement=engagement, rating=4, period=last_month, created_by=owner)
     return {
         "request": request.id,
         "draft": draft.id,
@@ -105,6 +100,7 @@ def _matching_world(company, owner, bob, chamber):
         "approved": proposal("approved", "承認済み").id,
         "accepted": accepted.id,
         "engagement": engagement.id,
+        "review_row": review.id,
     }
 
 
@@ -166,6 +162,7 @@ LISTS = {
     "/api/v1/proposals/": ("/api/v1/proposals/{id}/", Proposal),
     "/api/v1/engagements/": ("/api/v1/engagements/{id}/", Engagement),
     "/api/v1/match-runs/": ("/api/v1/match-runs/{id}/", MatchRun),
+    "/api/v1/reviews/": ("/api/v1/reviews/{id}/", Review),
 }
 
 

@@ -75,7 +75,12 @@ def test_daily_task_moves_riss_registrations_and_notifies_each_once(
     assert states == {due.number: "renewal_due", lapsed.number: "lapsed", fine.number: "active"}
     assert len(mailoutbox) == 2
     assert all(message.to == [specialist_bob.email] for message in mailoutbox)
-    assert any("lapsed" in message.subject for message in mailoutbox)
+    # Bob's language is Japanese (the default): his mail is in Japanese only.
+    assert sorted(message.subject for message in mailoutbox) == [
+        "【Tcyss】登録が失効しました",
+        "【Tcyss】登録の更新時期です",
+    ]
+    assert not any("RISS registration" in message.body for message in mailoutbox)
 
 
 def test_renewed_registration_returns_to_active(specialist_bob):

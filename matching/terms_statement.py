@@ -1,0 +1,142 @@
+"""The statement of terms (取引条件明示書) of an engagement, as a PDF in Japanese.
+
+Freelance Act Art. 3 (DOMAIN.md): on commissioning, the client states in writing or
+electronically both parties, the date, the work, when and where it is received, the
+fee, the payment due date and how it is paid. The PDF uses reportlab's built-in CID
+font HeiseiKakuGo-W5: referenced by name, not embedded, so it needs no font file and
+works offline; viewers substitute a Japanese Gothic font.
+"""
+
+import io
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from accounts.prefectures import prefecture_name
+from matching.models import Engagement
+
+FONT = "HeiseiKakuGo-W5"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
+_BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
+_SMALL = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=12, wordWrap="CJK", textColor=colors.grey)
+
+FEE_BASIS = {"monthly": "月額（月次締め）", "hourly": "時間単価 × 実績時間", "fixed": "固定額"}
+PAYMENT_METHOD = {"bank_transfer": "銀行振込", "card": "クレジットカード"}
+EMPLOYMENT = {"full_time": "フルタイム（正社員等）", "part_time": "パートタイム"}
+
+
+def _yen(amount: int | None) -> str:
+    return "—" if amount is None else f"{amount:,}円"
+
+
+def _date(value: object) -> str:
+    return value.strftime("%Y年%m月%d日") if hasattr(value, "strftime") else "—"
+
+
+def _rows(engagement: Engagement) -> list[tuple[str, str]]:
+    request = engagement.request
+    company = engagement.company
+    specialist = engagement.specialist
+    parties = [
+        (
+            "委託事業者（発注者）",
+            f"{company.name}" + (f"（法人番号 {company.corporate_number}）" if company.corporate_number else ""),
+        ),
+        ("受託事業者", specialist.legal_name or specialist.display_name),
+        ("明示日・業務委託をした日", _date(engagement.stated_on)),
+    ]
+    if engagement.is_hire:
+        return [
+            *parties,
+            ("契約の種類", "雇用（労働関係法令が適用されます。本明示書は参考です）"),
+            ("雇用形態", EMPLOYMENT.get(engagement.employment_type, engagement.employment_type)),
+            ("入社日", _date(engagement.hire_date)),
+            ("週の所定労働時間", f"{engagement.weekly_hours} 時間"),
+            ("年収", _yen(engagement.annual_salary_jpy)),
+            ("紹介手数料", "なし（本サービスは職業紹介の手数料を受け取りません）"),
+        ]
+    if engagement.fee_basis == Engagement.FeeBasis.MONTHLY:
+        fee = f"月額 {_yen(engagement.fee_jpy)}（月 {engagement.hours_per_month} 時間まで）"
+        due = f"各月の役務提供分を月末で締め、月末日から {engagement.payment_due_days} 日以内"
+    elif engagement.fee_basis == Engagement.FeeBasis.HOURLY:
+        fee = f"時間単価 {_yen(engagement.fee_jpy)} × 実績時間（見込み 月 {engagement.hours_per_month} 時間）"
+        due = f"役務の提供を受けた日（月単位の場合は各月末日）から {engagement.payment_due_days} 日以内"
+    else:
+        fee = f"固定額 {_yen(engagement.fee_jpy)}"
+        due = f"役務の提供を受けた日から {engagement.payment_due_days} 日以内"
+    place = (
+        f"オンサイト（{prefecture_name(company.prefecture)}）" + ("・リモート併用" if request.remote_ok else "")
+        if request.onsite_required
+        else "リモート（必要に応じて協議）"
+    )
+    period = f"{_date(engagement.service_start)} 〜 " + (
+        _date(engagement.service_end) if engagement.service_end else "期間の定めなし（継続）"
+    )
+    return [
+        *parties,
+        ("給付の内容（業務内容）", engagement.scope or request.title),
+        ("役務の提供を受ける期間", period),
+        ("役務の提供を受ける場所", place),
+        ("検査完了日", "検査なし"),
+        ("報酬の額・算定方法", f"{FEE_BASIS.get(engagement.fee_basis, '')}：{fee}"),
+        ("支払期日", due),
+        ("支払方法", PAYMENT_METHOD.get(engagement.payment_method, engagement.payment_method)),
+    ]
+
+
+def render(engagement: Engagement) -> bytes:
+    """The PDF bytes."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title="取引条件明示書",
+        author="Tcyss Talent Marketplace",
+    )
+    table = Table(
+        [
+            [Paragraph(label, _BODY), Paragraph(value.replace("\n", "<br/>"), _BODY)]
+            for label, value in _rows(engagement)
+        ],
+        colWidths=[50 * mm, 124 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    heading = "労働条件の概要" if engagement.is_hire else "取引条件明示書"
+    basis = (
+        "本書は採用に伴う条件の概要です。"
+        if engagement.is_hire
+        else "特定受託事業者に係る取引の適正化等に関する法律 第3条に基づき、以下のとおり取引条件を明示します。"
+    )
+    document.build(
+        [
+            Paragraph(heading, _TITLE),
+            Paragraph(basis, _BODY),
+            Spacer(1, 6 * mm),
+            table,
+            Spacer(1, 6 * mm),
+            Paragraph(
+                f"エンゲージメントID：{engagement.pk}　作成：{timezone.localtime():%Y-%m-%d %H:%M}（Tcyss）", _SMALL
+            ),
+        ]
+    )
+    return buffer.getvalue()

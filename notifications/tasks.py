@@ -1,0 +1,26 @@
+"""Thin Celery tasks for the outbox."""
+
+import smtplib
+
+from celery import shared_task
+
+
+@shared_task(
+    name="notifications.deliver_notification",
+    soft_time_limit=15,
+    time_limit=20,
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_notification(notification_id: str) -> bool:
+    from notifications import services
+
+    return services.deliver_notification(notification_id=notification_id)
+
+
+@shared_task(name="notifications.sweep_notifications", soft_time_limit=20, time_limit=25)
+def sweep_notifications() -> int:
+    from notifications import services
+
+    return services.sweep_notifications()
