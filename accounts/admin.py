@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts import services
 from accounts.models import Chamber, Company, CompanyMembership, User
+from marketplace.admin_actions import service_action
 
 
 @admin.register(User)
@@ -38,3 +40,10 @@ class CompanyAdmin(admin.ModelAdmin[Company]):
     search_fields = ["name", "corporate_number"]
     list_select_related = ["chamber"]
     inlines = [MembershipInline]
+    readonly_fields = ["status"]
+    actions = [
+        service_action(
+            lambda company, user: services.verify_company(company=company, admin=user),
+            description="Verify (pending companies)",
+        ),
+    ]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from marketplace.admin_actions import service_action
+from matching import services
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 
 
@@ -16,6 +18,7 @@ class AdvisorRequestAdmin(admin.ModelAdmin[AdvisorRequest]):
     list_select_related = ["company"]
     raw_id_fields = ["company", "created_by"]
     inlines = [RequiredSkillInline]
+    readonly_fields = ["status", "published_at"]
 
 
 @admin.register(MatchRun)
@@ -23,7 +26,7 @@ class MatchRunAdmin(admin.ModelAdmin[MatchRun]):
     list_display = ["id", "chamber", "request", "status", "progress", "attempts", "created_at", "finished_at"]
     list_filter = ["status", "chamber"]
     list_select_related = ["chamber", "request"]
-    readonly_fields = ["stats", "error", "attempts", "started_at", "finished_at"]
+    readonly_fields = ["status", "progress", "stats", "error", "attempts", "started_at", "finished_at"]
     raw_id_fields = ["request", "created_by"]
 
 
@@ -33,7 +36,13 @@ class ProposalAdmin(admin.ModelAdmin[Proposal]):
     list_filter = ["status"]
     list_select_related = ["request", "specialist"]
     raw_id_fields = ["run", "request", "specialist", "decided_by"]
-    readonly_fields = ["score", "breakdown", "reasons", "rank"]
+    readonly_fields = ["status", "score", "breakdown", "reasons", "rank", "expires_at", "declaration", "decided_at"]
+    actions = [
+        service_action(
+            lambda proposal, user: services.approve_proposal(proposal=proposal, admin=user),
+            description="Approve (proposals pending review)",
+        ),
+    ]
 
 
 @admin.register(Engagement)
@@ -41,7 +50,8 @@ class EngagementAdmin(admin.ModelAdmin[Engagement]):
     list_display = ["company", "specialist", "kind", "status", "started_on", "ended_on"]
     list_filter = ["status", "kind"]
     list_select_related = ["company", "specialist"]
-    raw_id_fields = ["request", "proposal", "specialist", "company"]
+    raw_id_fields = ["request", "proposal", "specialist", "company", "end_requested_by"]
+    readonly_fields = ["status", "ended_on", "ends_on", "notice_given_on", "end_reason", "end_exception", "stated_on"]
 
 
 @admin.register(Review)

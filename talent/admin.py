@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from marketplace.admin_actions import service_action
+from talent import services
 from talent.models import Certification, Skill, Specialist, SpecialistSkill, TravelPrefecture
 
 
@@ -40,7 +42,15 @@ class SpecialistAdmin(admin.ModelAdmin[Specialist]):
     list_filter = ["status", "listed_in_directory", "onsite_ok", "remote_ok"]
     search_fields = ["display_name", "user__email", "legal_name"]
     raw_id_fields = ["user"]
-    readonly_fields = ["active_engagements", "rating", "rating_count", "search_text"]
+    readonly_fields = ["status", "active_engagements", "rating", "rating_count", "search_text"]
+    actions = [
+        service_action(
+            lambda specialist, user: services.reactivate_specialist(
+                specialist=specialist, admin=user, note="Reactivated by an operator in Django admin."
+            ),
+            description="Reactivate (suspended specialists)",
+        ),
+    ]
     inlines = [SkillInline, TravelInline, CertificationInline]
 
 
@@ -51,3 +61,10 @@ class CertificationAdmin(admin.ModelAdmin[Certification]):
     search_fields = ["number", "specialist__display_name"]
     raw_id_fields = ["specialist", "reviewed_by"]
     list_select_related = ["specialist"]
+    readonly_fields = ["status", "validity", "reviewed_by", "reviewed_at", "review_note"]
+    actions = [
+        service_action(
+            lambda certification, user: services.verify_certification(certification=certification, admin=user),
+            description="Verify (pending credentials)",
+        ),
+    ]
