@@ -117,8 +117,10 @@ def test_sign_up_takes_the_language_from_accept_language_and_me_changes_it(db, c
     changed = client_for(user).patch("/api/v1/me/", {"language": "ja"}, format="json")
     bad = client_for(user).patch("/api/v1/me/", {"language": "fr", "role": "chamber_admin"}, format="json")
 
-    assert changed.status_code == 200 and changed.json()["language"] == "ja"
-    assert bad.status_code == 400 and "language" in bad.json()
+    assert changed.status_code == 200
+    assert changed.json()["language"] == "ja"
+    assert bad.status_code == 400
+    assert "language" in bad.json()
     user.refresh_from_db()
     assert (user.language, user.role) == ("ja", "sme")
 
