@@ -122,6 +122,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 # Uploaded evidence and subsidy documents are private: never under a served folder,
 # only ever returned through an authorised endpoint.
 MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+# A Japanese TrueType font to embed in the terms PDF; empty: look in the usual places.
+TERMS_PDF_FONT = env.str("TERMS_PDF_FONT", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024

@@ -2,13 +2,19 @@
 
 Freelance Act Art. 3 (DOMAIN.md): on commissioning, the client states in writing or
 electronically both parties, the date, the work, when and where it is received, the
-fee, the payment due date and how it is paid. The PDF uses reportlab's built-in CID
-font HeiseiKakuGo-W5: referenced by name, not embedded, so it needs no font file and
-works offline; viewers substitute a Japanese Gothic font.
+fee, the payment due date and how it is paid.
+
+Font: IPAex Gothic is embedded (subset) when its file is on the machine (Debian's
+fonts-ipaexfont-gothic; the Dockerfile and CI install it; TERMS_PDF_FONT points
+elsewhere), so the PDF reads the same everywhere. Without it, reportlab's built-in CID
+font HeiseiKakuGo-W5 is referenced by name: no file needed, and viewers substitute a
+Japanese font of their own.
 """
 
 import io
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -16,13 +22,27 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from accounts import corporate_number
 from accounts.prefectures import prefecture_name
 from matching.models import Engagement
 
-FONT = "HeiseiKakuGo-W5"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+FONT_FILES = ("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf", "/usr/share/fonts/truetype/ipaexg.ttf")
+
+
+def _register_font() -> str:
+    candidates = [getattr(settings, "TERMS_PDF_FONT", ""), *FONT_FILES]
+    for path in filter(None, candidates):
+        if Path(path).is_file():
+            pdfmetrics.registerFont(TTFont("IPAexGothic", path))
+            return "IPAexGothic"
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    return "HeiseiKakuGo-W5"
+
+
+FONT = _register_font()
 
 _TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
 _BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
@@ -48,7 +68,10 @@ def _rows(engagement: Engagement) -> list[tuple[str, str]]:
     parties = [
         (
             "委託事業者（発注者）",
-            f"{company.name}" + (f"（法人番号 {company.corporate_number}）" if company.corporate_number else ""),
+            f"{company.name}"
+            + (
+                f"（法人番号 {corporate_number.display(company.corporate_number)}）" if company.corporate_number else ""
+            ),
         ),
         ("受託事業者", specialist.legal_name or specialist.display_name),
         ("明示日・業務委託をした日", _date(engagement.stated_on)),
@@ -64,7 +87,8 @@ def _rows(engagement: Engagement) -> list[tuple[str, str]]:
             ("紹介手数料", "なし（本サービスは職業紹介の手数料を受け取りません）"),
         ]
     if engagement.fee_basis == Engagement.FeeBasis.MONTHLY:
-        fee = f"月額 {_yen(engagement.fee_jpy)}（月 {engagement.hours_per_month} 時間まで）"
+        hours = f"（月 {engagement.hours_per_month} 時間まで）" if engagement.hours_per_month else ""
+        fee = f"月額 {_yen(engagement.fee_jpy)}{hours}"
         due = f"各月の役務提供分を月末で締め、月末日から {engagement.payment_due_days} 日以内"
     elif engagement.fee_basis == Engagement.FeeBasis.HOURLY:
         fee = f"時間単価 {_yen(engagement.fee_jpy)} × 実績時間（見込み 月 {engagement.hours_per_month} 時間）"

@@ -227,7 +227,7 @@ def terms_of(engagement: Engagement) -> dict[str, Any]:
         names = ("scope", "fee_basis", "fee_jpy", "hours_per_month", "service_start", "service_end",
                  "payment_due_days", "payment_method")  # fmt: skip
     values = {name: getattr(engagement, name) for name in names} | {"stated_on": engagement.stated_on}
-    return dict(TermsSerializer(values).data)
+    return {name: value for name, value in TermsSerializer(values).data.items() if name in values}
 
 
 class EngagementSerializer(serializers.ModelSerializer[Engagement]):
