@@ -65,14 +65,9 @@ def _rows(engagement: Engagement) -> list[tuple[str, str]]:
     request = engagement.request
     company = engagement.company
     specialist = engagement.specialist
+    number = f"（法人番号 {corporate_number.display(company.corporate_number)}）" if company.corporate_number else ""
     parties = [
-        (
-            "委託事業者（発注者）",
-            f"{company.name}"
-            + (
-                f"（法人番号 {corporate_number.display(company.corporate_number)}）" if company.corporate_number else ""
-            ),
-        ),
+        ("委託事業者（発注者）", f"{company.name}{number}"),
         ("受託事業者", specialist.legal_name or specialist.display_name),
         ("明示日・業務委託をした日", _date(engagement.stated_on)),
     ]
