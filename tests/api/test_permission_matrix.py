@@ -25,7 +25,9 @@ def world(
 ):  # fmt: skip
     alice_company.status = Company.Status.PENDING
     alice_company.save()
-    bob = make_specialist(specialist_bob, skills={"incident_response": 4})
+    bob = make_specialist(
+        specialist_bob, skills={"incident_response": 4}, legal_name="情報 太郎", phone="090-1234-5678"
+    )
     make_specialist(specialist_bea, status="draft", listed=False)
     certification = make_certification(bob)
     # Alice's second company, verified, holds the matching objects.
@@ -139,6 +141,49 @@ def test_permission_matrix(world, client_for, method, path, persona):
     assert response.status_code == expected, response.content
     if method != "GET" and expected >= 400:
         assert snapshot() == before, "a denied write changed data"
+    if persona not in SEES_BOBS_CONTACT:
+        assert not contact_in(response, world["personas"]["specialist"]), "Bob's contact details leaked"
+
+
+# Bob himself, every chamber admin and operators (the shared bank), and Alice, whose shop
+# engaged him. Nobody else ever sees his email, phone or legal name.
+SEES_BOBS_CONTACT = {"specialist", "admin_same", "admin_other", "staff", "owner"}
+
+
+def contact_in(response, bob_user) -> list[str]:
+    body = response.content.decode("utf-8", errors="replace") if response.get("Content-Type", "").startswith(
+        "application/json"
+    ) else ""
+    return [value for value in (bob_user.email, "090-1234-5678", "情報 太郎") if value in body]
+
+
+GET_ROUTES = sorted(path for method, path in MATRIX if method == "GET")
+
+
+def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(world, client_for):
+    """The owner sweeps every read endpoint before any engagement exists: no contact detail of
+    Bob's. After selecting him, Alice has his, and Bob has hers."""
+    alice, bob = world["personas"]["owner"], world["personas"]["specialist"]
+    Review.objects.all().delete()
+    engagement = Engagement.objects.get()
+    proposal = engagement.proposal
+    engagement.delete()
+    Proposal.objects.filter(pk=proposal.pk).update(status="accepted")
+    Specialist.objects.filter(user=bob).update(active_engagements=0)
+    client = client_for(alice)
+
+    for path in GET_ROUTES:
+        if "{engagement}" in path or "{review_row}" in path:
+            continue
+        response = client.get(path.format(**world["ids"]), {"page_size": 100})
+        assert not contact_in(response, bob), path
+
+    selected = client.post(f"/api/v1/proposals/{proposal.id}/select/", {"terms": {"hours_per_month": 4}}, format="json")
+    assert selected.status_code == 200
+    profile = client.get(f"/api/v1/specialists/{world['ids']['specialist']}/")
+    assert contact_in(profile, bob) == [bob.email, "090-1234-5678", "情報 太郎"]
+    engagements = client_for(bob).get("/api/v1/engagements/").json()["results"]
+    assert alice.email in {item["contact"]["email"] for item in engagements}
 
 
 def test_every_operation_in_the_schema_is_in_the_matrix():
