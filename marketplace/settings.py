@@ -150,6 +150,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Tasks record their outcome on our own rows; only the probe task (ping) keeps a result.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 # Tasks are idempotent by a state guard in their service, so a message is
 # acknowledged only after the task ran, and re-queued if its worker died.
@@ -161,7 +163,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 # Redis re-delivers an unacknowledged message after the visibility timeout; a task
 # still running then would run twice, so the timeout stays above every time limit.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# max_retries 0: a producer (a web request sending a task) tries the broker once and gives
+# up; measured here, the default retry loop held each request ~2 s with Redis down. The
+# worker's consumer keeps its own reconnect loop (broker_connection_retry).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "max_retries": 0}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web process that cannot reach the broker gives up fast: the outbox and the

@@ -151,9 +151,11 @@ SEES_BOBS_CONTACT = {"specialist", "admin_same", "admin_other", "staff", "owner"
 
 
 def contact_in(response, bob_user) -> list[str]:
-    body = response.content.decode("utf-8", errors="replace") if response.get("Content-Type", "").startswith(
-        "application/json"
-    ) else ""
+    body = (
+        response.content.decode("utf-8", errors="replace")
+        if response.get("Content-Type", "").startswith("application/json")
+        else ""
+    )
     return [value for value in (bob_user.email, "090-1234-5678", "情報 太郎") if value in body]
 
 

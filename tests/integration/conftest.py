@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
-    def __init__(self, queue: str, env: dict[str, str], log: Path) -> None:
+    def __init__(self, queue: str, env: dict[str, str], log: Path, concurrency: int = 1) -> None:
         self.queue = queue
+        self.concurrency = concurrency
         self.env = env
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -39,7 +40,7 @@ class Worker:
                     "--pool",
                     "prefork",
                     "--concurrency",
-                    "1",
+                    str(self.concurrency),
                     "--queues",
                     self.queue,
                     "--without-gossip",
@@ -121,8 +122,9 @@ def worker_factory(
         "REDIS_URL": settings.TEST_REDIS_URL,
     }
 
-    def start(**extra_env: str) -> Worker:
-        worker = Worker(celery_queue, {**env, **extra_env}, tmp_path / f"worker-{len(started)}.log")
+    def start(concurrency: int = 1, **extra_env: str) -> Worker:
+        log = tmp_path / f"worker-{len(started)}.log"
+        worker = Worker(celery_queue, {**env, **extra_env}, log, concurrency=concurrency)
         started.append(worker)
         worker.start()
         return worker
