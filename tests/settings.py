@@ -19,7 +19,8 @@ EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.
 BROKER_OUTAGE_BACKOFF_SECONDS = 0.0
 # The throttle and other cache users get a per-process cache the tests can clear
 # without touching the Redis that serves as Celery's broker.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("TEST_REAL_CACHE") != "1":  # a server started by a test may keep the Redis cache
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="tcyss-media-")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
