@@ -1,7 +1,10 @@
 """Submitting, reviewing and downloading credentials through the API."""
 
 import io
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,15 +187,24 @@ def test_verifying_twice_is_a_409_and_records_once(client_for, admin_carol, bob)
     assert StatusChange.objects.filter(object_id=certification.id).count() == 1
 
 
-def test_rejecting_needs_a_reason_and_keeps_the_profile_unverified(client_for, admin_carol, bob, mailoutbox):
+def test_rejecting_needs_a_reason_and_keeps_the_profile_unverified(
+    client_for, admin_carol, bob, mailoutbox, django_capture_on_commit_callbacks
+):
     certification = make_certification(bob)
     client = client_for(admin_carol)
 
-    no_reason = client.post(f"/api/v1/certifications/{certification.id}/reject/", {"note": ""})
-    rejected = client.post(f"/api/v1/certifications/{certification.id}/reject/", {"note": "画像が不鮮明です"})
+    with django_capture_on_commit_callbacks(execute=True):
+        no_reason = client.post(f"/api/v1/certifications/{certification.id}/reject/", {"note": ""})
+    assert mailoutbox == []  # a refused rejection tells nobody anything
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = client.post(f"/api/v1/certifications/{certification.id}/reject/", {"note": "画像が不鮮明です"})
 
     assert no_reason.status_code == 400
     assert rejected.status_code == 200
+    (message,) = mailoutbox
+    assert message.to == [bob.user.email]
+    assert message.subject == "【Tcyss】資格が承認されませんでした"
+    assert "画像が不鮮明です" in message.body
     assert rejected.json()["review_note"] == "画像が不鮮明です"
     bob.refresh_from_db()
     assert bob.status == "draft"
@@ -227,13 +239,31 @@ def test_evidence_downloads_as_an_attachment_never_cached_or_sniffed(client_for,
     assert response["Content-Type"] == "application/pdf"
 
 
-def test_evidence_is_stored_outside_any_served_folder(settings):
-    media = Path(settings.MEDIA_ROOT).resolve()
-    static = Path(settings.STATIC_ROOT).resolve()
+def test_production_settings_keep_evidence_outside_any_served_folder():
+    """The deployed settings (not these tests'): private media under var/private, apart from
+    static files, and no URL that serves it."""
+    script = (
+        "import json, django; from django.conf import settings as s; django.setup(); "
+        "print(json.dumps([str(s.MEDIA_ROOT), str(s.STATIC_ROOT), s.MEDIA_URL, str(s.BASE_DIR)]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRIVATE_MEDIA", "STATIC_ROOT", "TEST_"))}
+    env |= {"DJANGO_SETTINGS_MODULE": "marketplace.settings", "SECRET_KEY": "x" * 50, "DATABASE_URL": ""}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    media, static, media_url, base = (Path(p) if i != 2 else p for i, p in enumerate(json.loads(out.stdout)))
 
-    assert not str(media).startswith(str(static))
-    assert settings.MEDIA_URL in ("", "/")  # nothing serves MEDIA_ROOT
-    assert os.path.commonpath([media, Path(settings.BASE_DIR) / "marketplace"]) != str(media)
+    assert media == base / "var" / "private"
+    assert not media.is_relative_to(static)
+    assert not static.is_relative_to(media)
+    assert media_url in ("", "/")  # no MEDIA_URL: nothing maps a URL onto MEDIA_ROOT
+
+
+def test_a_stored_evidence_file_is_reachable_only_through_its_endpoint(client_for, admin_carol, bob):
+    certification = make_certification(bob)
+    relative = certification.evidence.name
+
+    for url in (f"/{relative}", f"/media/{relative}", f"/static/{relative}", f"/private/{relative}"):
+        assert client_for(admin_carol).get(url).status_code == 404, url
+    assert client_for(admin_carol).get(f"/api/v1/certifications/{certification.id}/evidence/").status_code == 200
 
 
 @pytest.mark.parametrize("count", [1, 25])

@@ -239,8 +239,9 @@ def test_rejected_company_cannot_be_verified_without_reopening(client_for, admin
     assert pending_company.status == "rejected"
 
 
-def test_concurrent_verifications_apply_once(admin_carol, pending_company):
-    """The conditional UPDATE lets exactly one of two racing transitions through."""
+def test_a_decision_taken_on_a_stale_copy_is_refused(admin_carol, pending_company):
+    """The conditional UPDATE refuses a transition computed from a status that has since moved
+    (the real race, with threads on PostgreSQL, is in test_concurrency.py)."""
     from accounts import services
     from marketplace.errors import InvalidTransition
 

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from accounts.models import Company
 from matching.models import Engagement, MatchRun, Proposal
 from notifications.models import Notification
 from talent.models import Specialist
@@ -71,3 +72,12 @@ def test_twenty_simultaneous_selections_create_one_engagement(client_for, sme_al
     assert StatusChange.objects.filter(object_id=proposal.id, to_status="selected").count() == 1
     assert Specialist.objects.get(pk=proposal.specialist_id).active_engagements == 1
     assert Notification.objects.filter(kind="engagement_started").count() == 2
+
+
+def test_twenty_simultaneous_verifications_of_a_company_apply_once(client_for, admin_carol, alice_company):
+    Company.objects.filter(pk=alice_company.pk).update(status="pending")
+
+    codes = race(client_for, admin_carol, f"/api/v1/companies/{alice_company.id}/verify/", {})
+
+    assert codes == [200] + [409] * (CALLERS - 1)
+    assert StatusChange.objects.filter(object_id=alice_company.id, to_status="verified").count() == 1

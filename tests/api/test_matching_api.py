@@ -250,12 +250,25 @@ def test_approving_twice_is_a_409(client_for, admin_carol, proposal):
     assert again.json()["detail"] == "Cannot change proposal from approved to approved."
 
 
-def test_selecting_before_the_specialist_accepted_is_a_409(client_for, sme_alice, proposal):
+def test_a_proposal_not_yet_accepted_is_out_of_the_smes_sight_so_select_is_a_404(client_for, sme_alice, proposal):
     Proposal.objects.filter(pk=proposal.pk).update(status="approved")
 
     response = client_for(sme_alice).post(f"/api/v1/proposals/{proposal.id}/select/")
 
-    assert response.status_code == 404  # the SME cannot even see a proposal before it is accepted
+    assert response.status_code == 404
+    assert not Engagement.objects.exists()
+
+
+def test_selecting_a_candidate_who_was_not_selected_is_a_409(client_for, sme_alice, proposal):
+    Proposal.objects.filter(pk=proposal.pk).update(status="not_selected")
+
+    response = client_for(sme_alice).post(
+        f"/api/v1/proposals/{proposal.id}/select/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Cannot change proposal from not_selected to selected."
+    assert Proposal.objects.get().status == "not_selected"
     assert not Engagement.objects.exists()
 
 
