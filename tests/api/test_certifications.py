@@ -1,5 +1,6 @@
 """Submitting, reviewing and downloading credentials through the API."""
 
+import datetime
 import io
 import json
 import os
@@ -304,3 +305,16 @@ def test_suspended_specialist_leaves_the_directory_and_can_be_reactivated(client
     assert reactivated.json()["status"] == "active"
     notes = list(StatusChange.objects.filter(object_id=bob.id).values_list("to_status", "note"))
     assert notes == [("suspended", "本人確認中"), ("active", "確認済み")]
+
+
+def test_a_registration_past_its_deadline_stops_counting_before_the_daily_task_runs(client_for, specialist_bob):
+    """The API's `counts` uses the same rule as the queries: the deadline is checked too."""
+    bob = make_specialist(specialist_bob)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    certification = make_certification(bob, status="verified", deadline=yesterday)
+    Certification.objects.filter(pk=certification.pk).update(validity="active")  # the task has not run yet
+
+    own = client_for(specialist_bob).get(f"/api/v1/certifications/{certification.id}/").json()
+
+    assert own["counts"] is False
+    assert not Certification.objects.counting().filter(pk=certification.pk).exists()

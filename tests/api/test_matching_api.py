@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill
+from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 from talent.models import Specialist
 from tests.matching_fixtures import make_engagement, make_request
 from tests.talent_fixtures import make_certification, make_specialist
@@ -336,3 +336,26 @@ def test_engagement_list_runs_a_constant_number_of_queries(
 
     assert len(results) == count
     assert results[0]["contact"]["email"] == "alice@sme.test"
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_review_list_runs_a_constant_number_of_queries(
+    client_for, sme_alice, alice_company, specialist_bob, tokyo, django_assert_num_queries, count
+):
+    bob = make_specialist(specialist_bob)
+    run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
+    for index in range(count):
+        proposal = Proposal.objects.create(
+            run=run, request=make_request(alice_company, sme_alice, title=f"r{index}"), specialist=bob, score=1,
+            breakdown={}, reasons={}, rank=1, status="selected",
+        )  # fmt: skip
+        engagement = make_engagement(proposal, kind="spot")
+        Review.objects.create(engagement=engagement, rating=4, period=timezone.localdate(), created_by=sme_alice)
+
+    client = client_for(specialist_bob)
+
+    # 1 user + 1 count + 1 page
+    with django_assert_num_queries(3):
+        results = client.get("/api/v1/reviews/", {"page_size": 100}).json()["results"]
+
+    assert len(results) == count
