@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from talent.models import Certification, Specialist
 from tests.talent_fixtures import PDF_BYTES, PNG_BYTES, make_certification, make_specialist, pdf
@@ -310,7 +311,7 @@ def test_suspended_specialist_leaves_the_directory_and_can_be_reactivated(client
 def test_a_registration_past_its_deadline_stops_counting_before_the_daily_task_runs(client_for, specialist_bob):
     """The API's `counts` uses the same rule as the queries: the deadline is checked too."""
     bob = make_specialist(specialist_bob)
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     certification = make_certification(bob, status="verified", deadline=yesterday)
     Certification.objects.filter(pk=certification.pk).update(validity="active")  # the task has not run yet
 
