@@ -17,8 +17,18 @@ class Command(BaseCommand):
         created = talent_demo.seed_specialists(300)
         self.stdout.write(f"Specialists: {created} created (illustrative profiles).")
         logins["specialist"] = [talent_demo.enable_demo_login(accounts_demo.DEMO_PASSWORD)]
-        requests = matching_demo.seed()
-        self.stdout.write(f"Requests: {requests} created and matched (proposals await a chamber admin's review).")
+        walked = matching_demo.seed(accounts_demo.DEMO_PASSWORD)
+        if walked.proposals:
+            stages = ", ".join(f"{status} {count}" for status, count in sorted(walked.proposals.items()))
+            ends = ", ".join(f"{status} {count}" for status, count in sorted(walked.engagements.items()))
+            self.stdout.write(f"Requests: {walked.requests} created and matched; proposals: {stages}.")
+            self.stdout.write(f"Engagements: {ends or 'none'}.")
+            for status, email in sorted(walked.specialist_logins.items()):
+                self.stdout.write(f"  specialist with a proposal {status}: {email}")
+        elif walked.requests:
+            self.stdout.write(f"Requests: {walked.requests} created; no specialist fitted them, so nothing matched.")
+        else:
+            self.stdout.write("Requests: already loaded (nothing new).")
         self.stdout.write(self.style.SUCCESS("Demo data loaded (illustrative, not real companies)."))
         self.stdout.write(f"Demo password for every login: {accounts_demo.DEMO_PASSWORD}")
         for role, emails in logins.items():
