@@ -6,8 +6,10 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from accounts.models import Company
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 from talent.models import Specialist
+from tests import factories
 from tests.matching_fixtures import make_engagement, make_request
 from tests.talent_fixtures import make_certification, make_specialist
 
@@ -359,3 +361,60 @@ def test_review_list_runs_a_constant_number_of_queries(
         results = client.get("/api/v1/reviews/", {"page_size": 100}).json()["results"]
 
     assert len(results) == count
+
+
+def test_a_run_is_approved_in_bulk_with_an_answer_per_proposal(
+    client_for, admin_carol, admin_oscar, sme_alice, alice_company, tokyo
+):
+    run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
+    people = [
+        make_specialist(factories.UserFactory(email=f"bulk{i}@example.test", role="specialist")) for i in range(3)
+    ]
+    proposals = [
+        Proposal.objects.create(
+            run=run,
+            request=make_request(alice_company, sme_alice, title=f"b{i}"),
+            specialist=person,
+            score=500,
+            breakdown={},
+            reasons={},
+            rank=1,
+        )  # fmt: skip
+        for i, person in enumerate(people)
+    ]
+    url = f"/api/v1/match-runs/{run.id}/approve/"
+    Proposal.objects.filter(pk=proposals[2].pk).update(status="rejected")
+
+    assert client_for(admin_oscar).post(url, {}, format="json").status_code == 404
+    chosen = client_for(admin_carol).post(url, {"proposals": [str(proposals[0].id)]}, format="json")
+    rest = client_for(admin_carol).post(url, {}, format="json")
+    again = client_for(admin_carol).post(
+        url, {"proposals": [str(proposals[0].id), str(proposals[2].id), str(uuid.uuid4())]}, format="json"
+    )
+
+    assert [r["result"] for r in chosen.json()["results"]] == ["approved"]
+    assert rest.json()["results"] == [{"id": str(proposals[1].id), "result": "approved", "detail": ""}]
+    assert [r["result"] for r in again.json()["results"]] == ["conflict", "conflict", "not_found"]
+    assert sorted(Proposal.objects.values_list("status", flat=True)) == ["approved", "approved", "rejected"]
+    assert all(p.expires_at is not None for p in Proposal.objects.filter(status="approved"))
+
+
+def test_history_is_readable_by_the_objects_parties_and_admins_only(
+    client_for, admin_carol, sme_alice, sme_erin, specialist_bob, alice_company
+):
+    bob = make_specialist(specialist_bob)
+    Company.objects.filter(pk=alice_company.pk).update(status="pending")
+    client_for(admin_carol).post(f"/api/v1/companies/{alice_company.id}/verify/", {"note": "登記簿確認済み"})
+    client_for(admin_carol).post(f"/api/v1/specialists/{bob.id}/suspend/", {"note": "苦情の調査中"})
+
+    company = client_for(sme_alice).get(f"/api/v1/companies/{alice_company.id}/").json()
+    as_admin = client_for(admin_carol).get(f"/api/v1/specialists/{bob.id}/").json()
+    as_self = client_for(specialist_bob).get(f"/api/v1/specialists/{bob.id}/").json()
+
+    assert [(h["to_status"], h["note"], h["by"]["role"]) for h in company["history"]] == [
+        ("verified", "登記簿確認済み", "chamber_admin")
+    ]
+    assert [h["to_status"] for h in as_admin["history"]] == ["suspended"]
+    assert as_self["history"] == as_admin["history"]
+    Specialist.objects.filter(pk=bob.pk).update(status="active")
+    assert "history" not in client_for(sme_erin).get(f"/api/v1/specialists/{bob.id}/").json()
