@@ -379,7 +379,7 @@ def test_a_run_is_approved_in_bulk_with_an_answer_per_proposal(
             breakdown={},
             reasons={},
             rank=1,
-        )  # fmt: skip
+        )
         for i, person in enumerate(people)
     ]
     url = f"/api/v1/match-runs/{run.id}/approve/"
