@@ -3,6 +3,7 @@ approvals while the broker is down, mail through a real SMTP server."""
 
 import datetime
 import time
+from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -28,7 +29,7 @@ class Inbox(Message):
 
     def __init__(self) -> None:
         super().__init__()
-        self.messages: list = []
+        self.messages: list[EmailMessage] = []
 
     def handle_message(self, message) -> None:
         self.messages.append(message)
