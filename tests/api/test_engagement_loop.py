@@ -55,7 +55,8 @@ def refused(response, status, before):
 def test_the_whole_loop_through_the_api_with_every_illegal_step_refused(
     client_for, django_capture_on_commit_callbacks, admin_carol, sme_alice, alice_company, specialist_bob, bob
 ):
-    admin, alice, specialist = client_for(admin_carol), client_for(sme_alice), client_for(specialist_bob)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    admin, alice, specialist = (client_for(user, **english) for user in (admin_carol, sme_alice, specialist_bob))
     alice_company.status = "verified"
     alice_company.save()
     draft = alice.post(

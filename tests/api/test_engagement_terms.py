@@ -40,8 +40,13 @@ def test_a_retainer_is_paid_at_most_60_days_after_each_months_end(
 ):
     proposal = accepted_proposal(alice_company, sme_alice, bob, tokyo)
 
-    response = client_for(sme_alice).post(
-        f"/api/v1/proposals/{proposal.id}/select/", {"terms": {"payment_due_days": days}}, format="json"
+    url = f"/api/v1/proposals/{proposal.id}/select/"
+    if status == 400:
+        japanese = client_for(sme_alice).post(url, {"terms": {"payment_due_days": days}}, format="json")
+        assert "フリーランス法（第4条）" in japanese.json()["payment_due_days"][0]
+
+    response = client_for(sme_alice, HTTP_ACCEPT_LANGUAGE="en").post(
+        url, {"terms": {"payment_due_days": days}}, format="json"
     )
 
     assert response.status_code == status, response.content
@@ -82,7 +87,7 @@ def test_a_hire_records_employment_terms_and_never_a_fee(client_for, sme_alice, 
     proposal = accepted_proposal(
         alice_company, sme_alice, bob, tokyo, kind="hire", budget_jpy=5_600_000, employment_type="part_time"
     )
-    client = client_for(sme_alice)
+    client = client_for(sme_alice, HTTP_ACCEPT_LANGUAGE="en")
 
     with_fee = client.post(f"/api/v1/proposals/{proposal.id}/select/", {"terms": {"fee_jpy": 100_000}}, format="json")
     hired = client.post(f"/api/v1/proposals/{proposal.id}/select/", {"terms": {"weekly_hours": 24}}, format="json")
@@ -111,7 +116,7 @@ def test_the_sme_ends_a_six_month_retainer_30_days_after_notice_at_the_earliest(
     client_for, sme_alice, alice_company, bob, tokyo, django_capture_on_commit_callbacks
 ):
     engagement = six_month_retainer(accepted_proposal(alice_company, sme_alice, bob, tokyo))
-    client = client_for(sme_alice)
+    client = client_for(sme_alice, HTTP_ACCEPT_LANGUAGE="en")
     url = f"/api/v1/engagements/{engagement.id}/terminate/"
 
     too_soon = client.post(url, {"note": "予算削減", "ends_on": (TODAY + datetime.timedelta(days=29)).isoformat()})
