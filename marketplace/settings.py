@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "marketplace.middleware.LimitRequestBodyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -127,6 +128,8 @@ TERMS_PDF_FONT = env.str("TERMS_PDF_FONT", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Any request body above this is refused with a 413 before it is read (an upload plus its form).
+REQUEST_BODY_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Cache and Celery: Redis when REDIS_URL is set; otherwise in-process and eager.
 REDIS_URL = env.str("REDIS_URL", default="")

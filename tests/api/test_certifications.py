@@ -107,8 +107,8 @@ def test_bad_credentials_are_a_400_naming_the_field_and_store_nothing(
     assert bob.status == "draft"
 
 
-def test_eleven_megabyte_evidence_is_a_400_and_stores_nothing(client_for, specialist_bob, bob):
-    big = io.BytesIO(PDF_BYTES[:-6] + b"0" * (11 * 1024 * 1024) + b"%%EOF\n")
+def test_evidence_just_over_ten_megabytes_is_a_400_and_stores_nothing(client_for, specialist_bob, bob):
+    big = io.BytesIO(PDF_BYTES[:-6] + b"0" * (10 * 1024 * 1024 + 512 * 1024) + b"%%EOF\n")
     big.name = "big.pdf"
     files_before = stored_files()
 
@@ -116,6 +116,18 @@ def test_eleven_megabyte_evidence_is_a_400_and_stores_nothing(client_for, specia
 
     assert response.status_code == 400
     assert response.json()["evidence"] == ["The file is larger than 10 MB."]
+    assert not Certification.objects.exists()
+    assert stored_files() == files_before
+
+
+def test_an_evidence_body_over_eleven_megabytes_is_a_413_before_it_is_read(client_for, specialist_bob, bob):
+    big = io.BytesIO(PDF_BYTES[:-6] + b"0" * (12 * 1024 * 1024) + b"%%EOF\n")
+    big.name = "big.pdf"
+    files_before = stored_files()
+
+    response = submit(client_for(specialist_bob), evidence=big)
+
+    assert response.status_code == 413
     assert not Certification.objects.exists()
     assert stored_files() == files_before
 
