@@ -20,6 +20,8 @@ M = TypeVar("M", bound=Model)
 
 # Membership roles that act for the company in everything it does.
 FULL_MEMBER_ROLES = (CompanyMembership.Role.OWNER, CompanyMembership.Role.MEMBER)
+# ...and those who act for it on its subsidy cases only (a 社労士 it named).
+SUBSIDY_ROLES = (*FULL_MEMBER_ROLES, CompanyMembership.Role.LABOUR_ATTORNEY)
 
 
 def active_user(user: User | AnonymousUser | None) -> User | None:
@@ -96,6 +98,7 @@ def visible(
     whole_bank: bool = False,
     sme_also: Q | None = None,
     specialist_also: Q | None = None,
+    member_roles: tuple[str, ...] = FULL_MEMBER_ROLES,
 ) -> "QuerySet[M]":
     """Scope `qs` to what `user` may see.
 
@@ -119,7 +122,7 @@ def visible(
             return qs.filter(**{chamber: actor.chamber_id})
         return qs.none()
     if actor.role == User.Role.SME and company is not None:
-        return qs.filter(member_filter(company, actor) & (sme_also or Q()))
+        return qs.filter(member_filter(company, actor, member_roles) & (sme_also or Q()))
     if actor.role == User.Role.SPECIALIST and specialist is not None:
         prefix = f"{specialist}__" if specialist else ""
         return qs.filter(Q(**{f"{prefix}user": actor}) & (specialist_also or Q()))

@@ -35,7 +35,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             return Response({name: [str(text)] for name, text in exc.context["errors"].items()}, status=code)
         if code == status.HTTP_400_BAD_REQUEST and exc.field:
             return Response({exc.field: [message]}, status=code)
-        return Response({"detail": message}, status=code)
+        # A conflict may say exactly what is in the way (e.g. missing documents), as lists.
+        listed = {name: value for name, value in exc.context.items() if isinstance(value, list)}
+        return Response({"detail": message, **listed}, status=code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DataError):

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.accounts import views as accounts
 from api.matching import views as matching
+from api.subsidies import views as subsidies
 from api.talent import views as talent
 
 router = DefaultRouter()
@@ -16,6 +17,8 @@ router.register("match-runs", matching.MatchRunViewSet, basename="match-run")
 router.register("proposals", matching.ProposalViewSet, basename="proposal")
 router.register("engagements", matching.EngagementViewSet, basename="engagement")
 router.register("reviews", matching.ReviewViewSet, basename="review")
+router.register("subsidy-programs", subsidies.SubsidyProgramViewSet, basename="subsidy-program")
+router.register("subsidy-cases", subsidies.SubsidyCaseViewSet, basename="subsidy-case")
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
@@ -26,6 +29,11 @@ urlpatterns = [
         "engagements/<uuid:pk>/terms.pdf",
         matching.EngagementViewSet.as_view({"get": "terms_pdf"}),
         name="engagement-terms-pdf",
+    ),
+    path(
+        "subsidy-cases/<uuid:pk>/deadlines.ics",
+        subsidies.SubsidyCaseViewSet.as_view({"get": "deadlines_ics"}),
+        name="subsidy-case-deadlines-ics",
     ),
     path("", include(router.urls)),
 ]

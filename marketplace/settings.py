@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "talent",
     "matching",
+    "subsidies",
     "api",
 ]
 
@@ -197,6 +198,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "remind-expiring-proposals": {"task": "matching.remind_expiring_proposals", "schedule": 3600.0},
     # Daily at 00:05 JST: engagements whose notice period ran out end (terminated on their end date).
     "end-due-engagements": {"task": "matching.end_due_engagements", "schedule": crontab(hour=0, minute=5)},
+    # Daily at 07:30 JST: subsidy deadlines 14 and 3 days ahead are reminded (once each).
+    "remind-subsidy-deadlines": {"task": "subsidies.remind_deadlines", "schedule": crontab(hour=7, minute=30)},
+    # Daily at 00:15 JST: cases past a deadline they had not met expire.
+    "expire-overdue-subsidy-cases": {"task": "subsidies.expire_overdue_cases", "schedule": crontab(hour=0, minute=15)},
     # Every 2 minutes: notifications still unsent (broker down, sender died) are sent again.
     "sweep-notifications": {"task": "notifications.sweep_notifications", "schedule": 120.0},
 }
@@ -281,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "SpecialistStatusEnum": "talent.models.Specialist.Status",
         "CertificationKindEnum": "talent.models.Certification.Kind",
         "TerminationExceptionEnum": "matching.models.Engagement.TerminationException",
+        "SubsidyCaseStatusEnum": "subsidies.models.SubsidyCase.Status",
+        "SubsidyDocumentStatusEnum": "subsidies.models.SubsidyDocument.Status",
         "RequestKindEnum": "talent.models.RequestKind",
         "RequestStatusEnum": "matching.models.AdvisorRequest.Status",
         "MatchRunStatusEnum": "matching.models.MatchRun.Status",

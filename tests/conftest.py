@@ -120,6 +120,12 @@ def stranger_dave(db):
 
 
 @pytest.fixture
+def attorney_sam(db):
+    """A 社労士 (signed up on the SME side); companies may name him for their subsidy cases."""
+    return factories.UserFactory(email="sam@sharoushi.test", role=User.Role.SME)
+
+
+@pytest.fixture
 def operator_olga(db):
     return factories.UserFactory(email="olga@ops.test", role=User.Role.SME, is_staff=True)
 

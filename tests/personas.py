@@ -26,6 +26,7 @@ _ALL = [
     Persona("admin_same", "admin_carol", "chamber admin of Tokyo"),
     Persona("admin_other", "admin_oscar", "chamber admin of Osaka"),
     Persona("staff", "operator_olga", "operator (Django staff)"),
+    Persona("labour_attorney", "attorney_sam", "社労士 of Alice's shop: its subsidy cases only", like="other_sme"),
 ]
 
 PERSONAS = {persona.name: persona for persona in _ALL}

@@ -15,6 +15,8 @@ from accounts import selectors, services
 from accounts.models import Chamber, Company, User
 from api.accounts import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, acting_user
+from api.subsidies.serializers import LabourAttorneySerializer
+from subsidies import services as subsidy_services
 from talent import services as talent_services
 
 
@@ -92,6 +94,8 @@ class CompanyViewSet(
         return selectors.access_company(self.request.user, self.kwargs["pk"])
 
     def get_serializer_class(self) -> Any:
+        if self.action == "labour_attorneys":
+            return LabourAttorneySerializer
         if self.action == "partial_update":
             return serializers.CompanyUpdateSerializer
         if self.action in ("verify", "reject"):
@@ -99,7 +103,7 @@ class CompanyViewSet(
         return serializers.CompanySerializer
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action == "create":
+        if self.action in ("create", "labour_attorneys"):
             return [IsSme()]
         if self.action in ("verify", "reject"):
             return [IsChamberAdminOrStaff()]
@@ -145,3 +149,15 @@ class CompanyViewSet(
             note=data.validated_data["note"],
         )
         return Response(serializers.CompanySerializer(company).data)
+
+    @extend_schema(request=LabourAttorneySerializer, responses={201: serializers.MembershipSerializer})
+    @action(detail=True, methods=["post"], url_path="labour-attorneys")
+    def labour_attorneys(self, request: Request, pk: str) -> Response:
+        """The owner lets a registered 社労士 act on the company's subsidy cases, and nothing else."""
+        data = LabourAttorneySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        company = self.get_object()
+        membership = subsidy_services.invite_labour_attorney(
+            company_id=company.pk, owner=acting_user(request), email=data.validated_data["email"]
+        )
+        return Response(serializers.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)

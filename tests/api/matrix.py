@@ -112,6 +112,55 @@ MATRIX.update(
     }
 )
 
+# Subsidies. {program}: the national trial-employment program; {case}: Alice's shop's case
+# collecting documents (a document missing, so submit/ is a 409 for those who may file);
+# {document}: its plan. The 社労士 acts on the shop's cases like the owner, and on nothing else.
+CASE_READERS = row(401, 200, 404, 404, 404, 200, 404, 200, labour_attorney=200)
+CASE_ACTORS = row(401, 200, 404, 404, 404, 403, 404, 403, labour_attorney=200)
+MATRIX.update(
+    {
+        ("GET", "/api/v1/subsidy-programs/"): (AUTHENTICATED_200, None),
+        ("POST", "/api/v1/subsidy-programs/"): (row(401, 403, 403, 403, 403, 201, 201, 201), "new_program"),
+        ("GET", "/api/v1/subsidy-programs/{program}/"): (AUTHENTICATED_200, None),
+        # A national program: operators only (a chamber admin manages their chamber's own).
+        ("PATCH", "/api/v1/subsidy-programs/{program}/"): (
+            row(401, 403, 403, 403, 403, 403, 403, 200),
+            {"amount_jpy": 41_000},
+        ),
+        ("GET", "/api/v1/subsidy-cases/"): (AUTHENTICATED_200, None),
+        # Opening a case needs the hire engagement in sight and membership of the company.
+        ("POST", "/api/v1/subsidy-cases/"): (
+            row(401, 201, 400, 404, 400, 404, 400, 404, labour_attorney=400),
+            "new_case",
+        ),
+        ("GET", "/api/v1/subsidy-cases/{case}/"): (CASE_READERS, None),
+        ("PATCH", "/api/v1/subsidy-cases/{case}/"): (CASE_ACTORS, {"referral": "hello_work"}),
+        ("GET", "/api/v1/subsidy-cases/{case}/eligibility/"): (CASE_READERS, None),
+        ("POST", "/api/v1/subsidy-cases/{case}/transition/"): (CASE_ACTORS, {"to": "withdrawn"}),
+        # A chamber admin never files (社労士法27条): 403, nothing changed.
+        ("POST", "/api/v1/subsidy-cases/{case}/submit/"): (
+            row(401, 409, 404, 404, 404, 403, 404, 403, labour_attorney=409),
+            {},
+        ),
+        ("GET", "/api/v1/subsidy-cases/{case}/documents/"): (CASE_READERS, None),
+        ("POST", "/api/v1/subsidy-cases/{case}/documents/"): (
+            row(401, 201, 404, 404, 404, 403, 404, 403, labour_attorney=201),
+            "new_document",
+        ),
+        ("POST", "/api/v1/subsidy-cases/{case}/documents/{document}/review/"): (
+            row(401, 403, 403, 403, 403, 200, 404, 200),
+            {"status": "accepted"},
+        ),
+        ("GET", "/api/v1/subsidy-cases/{case}/documents/{document}/file/"): (CASE_READERS, None),
+        ("GET", "/api/v1/subsidy-cases/{case}/deadlines.ics"): (CASE_READERS, None),
+        ("GET", "/api/v1/subsidy-cases/export/"): (row(401, 403, 403, 403, 403, 200, 200, 200), None),
+        ("POST", "/api/v1/companies/{company}/labour-attorneys/"): (
+            row(401, 201, 404, 403, 403, 403, 403, 404),
+            "new_attorney",
+        ),
+    }
+)
+
 # Endpoints anyone may call without a token: throttled, and tested in their own modules.
 PUBLIC_WRITES = {
     ("POST", "/api/v1/auth/register/"),

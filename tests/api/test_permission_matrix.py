@@ -7,13 +7,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Company
+from accounts.models import Company, CompanyMembership
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
+from subsidies.models import SubsidyCase, SubsidyDocument, SubsidyProgram
 from talent.models import Certification, Specialist
 from tests import factories
 from tests.api.matrix import MATRIX, PUBLIC_WRITES
 from tests.matching_fixtures import make_engagement, make_request
 from tests.personas import PERSONAS
+from tests.subsidies_fixtures import make_hire, programs
 from tests.talent_fixtures import make_certification, make_specialist, pdf
 from workflow.models import StatusChange
 
@@ -33,6 +35,8 @@ def world(
     # Alice's second company, verified, holds the matching objects.
     shop = factories.CompanyFactory(name="株式会社アリス商店", chamber=tokyo, status=Company.Status.VERIFIED)
     factories.MembershipFactory(user=sme_alice, company=shop)
+    factories.MembershipFactory(user=request.getfixturevalue("attorney_sam"), company=shop, role="labour_attorney")
+    newcomer = factories.UserFactory(email="new-sharoushi@example.test", role="sme")
     matching = _matching_world(shop, sme_alice, bob, tokyo)
     return {
         "personas": {
@@ -66,6 +70,19 @@ def world(
                 "required_skills": [{"skill": "awareness_training", "min_level": 2}],
             },
             "new_run": lambda: {"request": str(matching["request"])},
+            "new_program": lambda: {
+                "code": f"matrix-{SubsidyProgram.objects.count()}",
+                "name_ja": "テスト奨励金",
+                "name_en": "Test grant",
+                "authority": "テスト市",
+                "fiscal_year": 2026,
+                "amount_kind": "per_period",
+                "amount_jpy": 100_000,
+                "deadline_rules": [{"milestone": "claim", "after": "hire_date", "months": 1}],
+            },
+            "new_case": lambda: {"engagement": str(matching["hire"]), "program": str(matching["career_up"])},
+            "new_document": lambda: {"document_type": "attendance", "file": pdf("attendance.pdf")},
+            "new_attorney": lambda: {"email": newcomer.email},
             "new_certification": lambda: {
                 "kind": "sg",
                 "number": "SG-2024-04-01234",
@@ -92,6 +109,15 @@ def _matching_world(company, owner, bob, chamber):
     engagement = make_engagement(hired, kind="advisor")
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     review = Review.objects.create(engagement=engagement, rating=4, period=last_month, created_by=owner)
+    # Subsidies: a hire of Alice's shop with a trial-employment case collecting documents,
+    # one document uploaded, and Sam (社労士) named for the shop.
+    hire = make_hire(company, owner, bob)
+    subsidy_programs = programs(chamber)
+    case = SubsidyCase.objects.create(
+        company=company, engagement=hire, program=subsidy_programs["demo-trial-employment"], created_by=owner,
+        status="collecting_documents",
+    )  # fmt: skip
+    document = services_upload(case, owner)
     return {
         "request": request.id,
         "draft": draft.id,
@@ -103,7 +129,18 @@ def _matching_world(company, owner, bob, chamber):
         "accepted": accepted.id,
         "engagement": engagement.id,
         "review_row": review.id,
+        "hire": hire.id,
+        "program": subsidy_programs["demo-trial-employment"].id,
+        "career_up": subsidy_programs["demo-career-up"].id,
+        "case": case.id,
+        "document": document.id,
     }
+
+
+def services_upload(case, owner):
+    from subsidies import services as subsidy_services
+
+    return subsidy_services.upload_document(case=case, user=owner, document_type="plan", file=pdf("plan.pdf"))
 
 
 CASES = [(method, path, persona) for (method, path) in MATRIX for persona in PERSONAS]
@@ -120,6 +157,10 @@ def snapshot():
         list(Engagement.objects.order_by("id").values()),
         Review.objects.count(),
         StatusChange.objects.count(),
+        list(SubsidyProgram.objects.order_by("id").values()),
+        list(SubsidyCase.objects.order_by("id").values()),
+        list(SubsidyDocument.objects.order_by("id").values()),
+        CompanyMembership.objects.count(),
     )
 
 
@@ -148,6 +189,7 @@ def test_permission_matrix(world, client_for, method, path, persona):
 # Bob himself, every chamber admin and operators (the shared bank), and Alice, whose shop
 # engaged him. Nobody else ever sees his email, phone or legal name.
 SEES_BOBS_CONTACT = {"specialist", "admin_same", "admin_other", "staff", "owner"}
+# (The 社労士 of Alice's shop acts on its subsidy cases only: no contact details of Bob's.)
 
 
 def contact_in(response, bob_user) -> list[str]:
@@ -167,15 +209,17 @@ def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(wor
     Bob's. After selecting him, Alice has his, and Bob has hers."""
     alice, bob = world["personas"]["owner"], world["personas"]["specialist"]
     Review.objects.all().delete()
-    engagement = Engagement.objects.get()
-    proposal = engagement.proposal
-    engagement.delete()
-    Proposal.objects.filter(pk=proposal.pk).update(status="accepted")
+    SubsidyDocument.objects.all().delete()
+    SubsidyCase.objects.all().delete()
+    proposal = Engagement.objects.get(kind="advisor").proposal
+    for engagement in Engagement.objects.all():
+        Proposal.objects.filter(pk=engagement.proposal_id).update(status="accepted")
+        engagement.delete()
     Specialist.objects.filter(user=bob).update(active_engagements=0)
     client = client_for(alice)
 
     for path in GET_ROUTES:
-        if "{engagement}" in path or "{review_row}" in path:
+        if any(key in path for key in ("{engagement}", "{review_row}", "{case}", "{document}")):
             continue
         response = client.get(path.format(**world["ids"]), {"page_size": 100})
         assert not contact_in(response, bob), path
@@ -191,7 +235,7 @@ def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(wor
 def test_every_operation_in_the_schema_is_in_the_matrix():
     response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     operations = {
-        (method.upper(), path)
+        (method.upper(), re.sub(r"\{\w+\}", "{id}", path))
         for path, item in response.json()["paths"].items()
         for method in item
         if method in ("get", "post", "put", "patch", "delete")
@@ -210,6 +254,8 @@ LISTS = {
     "/api/v1/engagements/": ("/api/v1/engagements/{id}/", Engagement),
     "/api/v1/match-runs/": ("/api/v1/match-runs/{id}/", MatchRun),
     "/api/v1/reviews/": ("/api/v1/reviews/{id}/", Review),
+    "/api/v1/subsidy-programs/": ("/api/v1/subsidy-programs/{id}/", SubsidyProgram),
+    "/api/v1/subsidy-cases/": ("/api/v1/subsidy-cases/{id}/", SubsidyCase),
 }
 
 

@@ -1,0 +1,220 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.parsers import SafeMultiPartParser, StrictJSONParser
+from api.permissions import IsChamberAdminOrStaff, acting_user
+from api.subsidies import serializers
+from subsidies import calendar, eligibility, export, selectors, services
+from subsidies.models import SubsidyCase, SubsidyProgram
+
+UUID_PATTERN = "[0-9a-fA-F-]{36}"
+
+
+class SubsidyProgramViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[SubsidyProgram],
+):  # fmt: skip
+    """Programs as data: every signed-in user reads them; operators and chamber admins manage them."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = UUID_PATTERN
+    filterset_fields = ["fiscal_year", "is_current"]
+
+    def get_queryset(self) -> QuerySet[SubsidyProgram]:
+        return selectors.programs_visible_to(self.request.user).order_by("code", "-version")
+
+    def get_object(self) -> SubsidyProgram:
+        return selectors.access_program(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "partial_update":
+            return serializers.SubsidyProgramUpdateSerializer
+        return serializers.SubsidyProgramSerializer
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action in ("create", "partial_update"):
+            return [IsChamberAdminOrStaff()]
+        return [permissions.IsAuthenticated()]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = serializers.SubsidyProgramSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        program = services.create_program(user=acting_user(request), **data.validated_data)
+        return Response(serializers.SubsidyProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Once a case uses the program, a change makes a new version (the answer is that version)."""
+        data = serializers.SubsidyProgramUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        program = services.update_program(program=self.get_object(), user=acting_user(request), **data.validated_data)
+        return Response(serializers.SubsidyProgramSerializer(program).data)
+
+
+class SubsidyCaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[SubsidyCase],
+):  # fmt: skip
+    """Cases: the company (or its 社労士) owns and files; its chamber's admins read and review."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = UUID_PATTERN
+    filterset_fields = ["status", "program"]
+    parser_classes = [StrictJSONParser, SafeMultiPartParser]
+
+    def get_queryset(self) -> QuerySet[SubsidyCase]:
+        return selectors.cases_visible_to(self.request.user)
+
+    def get_object(self) -> SubsidyCase:
+        return selectors.access_case(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self) -> Any:
+        return {
+            "retrieve": serializers.SubsidyCaseDetailSerializer,
+            "partial_update": serializers.SubsidyCaseUpdateSerializer,
+            "transition": serializers.TransitionSerializer,
+            "submit": serializers.TransitionSerializer,
+            "documents": serializers.SubsidyDocumentSerializer,
+            "review_document": serializers.DocumentReviewSerializer,
+        }.get(self.action or "", serializers.SubsidyCaseSerializer)
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action in ("export", "review_document"):
+            return [IsChamberAdminOrStaff()]
+        return [permissions.IsAuthenticated()]
+
+    def _detail(self, case: SubsidyCase, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.access_case(self.request.user, case.pk)
+        return Response(serializers.SubsidyCaseDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(responses={201: serializers.SubsidyCaseDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = serializers.SubsidyCaseSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        case = services.open_case(
+            user=acting_user(request), engagement=data.validated_data["engagement"],
+            program=data.validated_data["program"], labour_attorney=data.validated_data.get("labour_attorney"),
+        )  # fmt: skip
+        return self._detail(case, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=serializers.SubsidyCaseDetailSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(serializers.SubsidyCaseDetailSerializer(self.get_object()).data)
+
+    @extend_schema(request=serializers.SubsidyCaseUpdateSerializer, responses=serializers.SubsidyCaseDetailSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = serializers.SubsidyCaseUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "milestones" in fields:
+            fields["milestones"] = {key: value.isoformat() for key, value in fields["milestones"].items()}
+        case = services.update_case(case=self.get_object(), user=acting_user(request), **fields)
+        return self._detail(case)
+
+    @extend_schema(responses=serializers.EligibilitySerializer)
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request: Request, pk: str) -> Response:
+        """Every rule of the program: pass, fail or unknown, with the reason."""
+        results = eligibility.check(self.get_object())
+        language = get_language() or "ja"
+        return Response(
+            {
+                "eligible": not eligibility.blocking(results),
+                "rules": [
+                    {"rule": r.rule, "result": r.result, "reason": r.reason(language), "reason_ja": r.reason_ja,
+                     "reason_en": r.reason_en}
+                    for r in results
+                ],
+            }
+        )  # fmt: skip
+
+    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.SubsidyCaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str) -> Response:
+        data = serializers.TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.transition_case(
+            case=self.get_object(), user=acting_user(request), to=data.validated_data["to"],
+            note=data.validated_data["note"],
+        )  # fmt: skip
+        return self._detail(case)
+
+    @extend_schema(request=None, responses=serializers.SubsidyCaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        """File the claim: 409 naming every failing rule and missing document."""
+        note = str(request.data.get("note", "")) if isinstance(request.data, dict) else ""
+        case = services.submit_case(case=self.get_object(), user=acting_user(request), note=note[:2000])
+        return self._detail(case)
+
+    @extend_schema(methods=["GET"], responses=serializers.SubsidyDocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=serializers.SubsidyDocumentSerializer,
+                   responses={201: serializers.SubsidyDocumentSerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"])
+    def documents(self, request: Request, pk: str) -> Response:
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(serializers.SubsidyDocumentSerializer(selectors.documents_of(case), many=True).data)
+        data = serializers.SubsidyDocumentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.upload_document(
+            case=case, user=acting_user(request), document_type=data.validated_data["document_type"],
+            file=data.validated_data["file"],
+        )  # fmt: skip
+        return Response(serializers.SubsidyDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.DocumentReviewSerializer, responses=serializers.SubsidyDocumentSerializer)
+    @action(detail=True, methods=["post"], url_path=f"documents/(?P<document_id>{UUID_PATTERN})/review")
+    def review_document(self, request: Request, pk: str, document_id: str) -> Response:
+        """A chamber admin accepts a document or asks for a fix (with a comment)."""
+        document = selectors.access_document(request.user, pk, document_id)
+        data = serializers.DocumentReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reviewed = services.review_document(
+            document=document, admin=acting_user(request), status=data.validated_data["status"],
+            comment=data.validated_data["comment"],
+        )  # fmt: skip
+        return Response(serializers.SubsidyDocumentSerializer(reviewed).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=f"documents/(?P<document_id>{UUID_PATTERN})/file")
+    def document_file(self, request: Request, pk: str, document_id: str) -> FileResponse:
+        """The stored file, for those who may see the case; never cached, never sniffed."""
+        document = selectors.access_document(request.user, pk, document_id)
+        response = FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.name or "document",
+            content_type=document.content_type,
+        )  # fmt: skip
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.BINARY})
+    def deadlines_ics(self, request: Request, pk: str) -> HttpResponse:
+        """Routed in api/urls.py as `deadlines.ics` (no trailing slash)."""
+        case = self.get_object()
+        response = HttpResponse(
+            calendar.feed(case, get_language() or "ja"), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="subsidy-{case.pk}.ics"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """The chamber's cases as CSV (UTF-8 with BOM, Japanese headers), streamed."""
+        response = StreamingHttpResponse(
+            export.rows(selectors.cases_for_export(request.user)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="subsidy-cases.csv"'
+        response["Cache-Control"] = "no-store"
+        return response

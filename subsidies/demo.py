@@ -1,0 +1,96 @@
+"""Three illustrative programs (DOMAIN.md), modelled on real ones but not authoritative."""
+
+from typing import Any
+
+from accounts.models import Chamber
+from subsidies.models import SubsidyProgram
+
+DECLARATIONS = ["no_fraud_5y", "labour_insurance_paid", "no_labour_law_prosecution_1y"]
+CLAIM_DOCUMENTS = ["application_form", "eligibility_statement", "employment_contract", "attendance", "wage_ledger"]
+
+PROGRAMS: list[dict[str, Any]] = [
+    {
+        "code": "demo-trial-employment",
+        "name_ja": "トライアル雇用助成金（デモ）",
+        "name_en": "Trial employment subsidy (demo)",
+        "authority": "厚生労働省（例示）",
+        "fiscal_year": 2026,
+        "description_ja": "ハローワーク等の紹介で試行雇用した場合、月4万円を最長3か月（例示）。",
+        "description_en": "¥40,000 a month for up to three months of trial employment (illustrative).",
+        "amount_kind": "per_month",
+        "amount_jpy": 40_000,
+        "has_plan": True,
+        "periods": 1,
+        "rules": {
+            "employment_types": ["full_time", "part_time"],
+            "min_weekly_hours": 30,
+            "referrals": ["hello_work", "licensed_agency"],
+            "declarations": DECLARATIONS,
+        },
+        "deadline_rules": [
+            {"milestone": "plan", "label_ja": "実施計画書の提出", "label_en": "Plan filed", "after": "period_start",
+             "weeks": 2, "reach": "plan_submitted"},
+            {"milestone": "claim", "label_ja": "支給申請", "label_en": "Claim filed", "after": "period_end",
+             "months": 2, "reach": "submitted"},
+        ],
+        "required_documents": {"plan_submitted": ["plan"], "submitted": [*CLAIM_DOCUMENTS, "payment_details"]},
+    },
+    {
+        "code": "demo-career-up",
+        "name_ja": "キャリアアップ助成金 正社員化コース（デモ）",
+        "name_en": "Career-up subsidy, conversion to regular employment (demo)",
+        "authority": "厚生労働省（例示）",
+        "fiscal_year": 2026,
+        "description_ja": "有期雇用を正社員化し賃金を3%以上増額した場合に支給（例示）。",
+        "description_en": "For converting a fixed-term worker to regular employment with a 3% raise (illustrative).",
+        "amount_kind": "per_period",
+        "amount_jpy": 400_000,
+        "has_plan": True,
+        "periods": 2,
+        "rules": {"employment_types": ["full_time"], "declarations": DECLARATIONS},
+        "deadline_rules": [
+            {"milestone": "claim", "label_ja": "支給申請", "label_en": "Claim filed", "after": "wages_paid_on",
+             "months": 2, "reach": "submitted"},
+        ],
+        "required_documents": {"plan_submitted": ["plan", "work_rules"], "submitted": CLAIM_DOCUMENTS},
+    },
+    {
+        "code": "demo-chamber-dx-grant",
+        "name_ja": "DX・セキュリティ人材採用奨励金（商工会議所独自・デモ）",
+        "name_en": "DX and security hiring grant (chamber's own, demo)",
+        "authority": "東京商工会議所 (demo)",
+        "fiscal_year": 2026,
+        "description_ja": "人材紹介手数料の2分の1、上限150万円（例示）。",
+        "description_en": "Half of the recruitment-agency fee, up to ¥1.5M (illustrative).",
+        "amount_kind": "rate_with_cap",
+        "rate_percent": 50,
+        "cap_jpy": 1_500_000,
+        "has_plan": False,
+        "periods": 1,
+        "rules": {"size_classes": ["small_scale", "sme"], "min_weekly_hours": 20, "declarations": DECLARATIONS,
+                  "hire_from": "2026-04-01", "hire_until": "2027-03-31"},
+        "deadline_rules": [
+            {"milestone": "claim", "label_ja": "支給申請", "label_en": "Claim filed", "after": "hire_date",
+             "months": 3, "reach": "submitted"},
+        ],
+        "required_documents": {"submitted": ["application_form", "employment_contract"]},
+        "chamber": "東京商工会議所 (demo)",
+    },
+]  # fmt: skip
+
+
+def seed_programs(chamber: Chamber | None = None) -> int:
+    """Idempotent. `chamber` stands in for the demo chamber of the chamber's own grant (tests)."""
+    created = 0
+    for spec in PROGRAMS:
+        fields = dict(spec)
+        chamber_name = fields.pop("chamber", None)
+        if chamber_name:
+            fields["chamber"] = chamber or Chamber.objects.filter(name=chamber_name).first()
+            if fields["chamber"] is None:
+                continue
+        _program, was_created = SubsidyProgram.objects.get_or_create(
+            code=fields.pop("code"), is_current=True, defaults=fields | {"is_illustrative": True}
+        )
+        created += was_created
+    return created

@@ -1,0 +1,112 @@
+"""Eligibility as an explainable check: every rule of the program -> pass, fail or unknown,
+with its reason in Japanese and English."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from subsidies.models import SubsidyCase
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+
+# Common grounds for refusal (MHLW), asked as yes/no declarations.
+DECLARATIONS = {
+    "no_fraud_5y": ("過去5年間に不正受給をしていない", "No fraudulent claim in the past five years"),
+    "labour_insurance_paid": ("労働保険料の滞納がない", "No unpaid labour insurance premiums"),
+    "no_labour_law_prosecution_1y": (
+        "過去1年間に労働関係法令違反で送検されていない",
+        "No prosecution under labour law in the past year",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    result: str
+    reason_ja: str
+    reason_en: str
+
+    def reason(self, language: str) -> str:
+        return self.reason_en if language.startswith("en") else self.reason_ja
+
+
+def _both(text: str, **values: object) -> tuple[str, str]:
+    """The same message, translated into both languages."""
+    out = []
+    for language in ("ja", "en"):
+        with translation.override(language):
+            out.append(_(text) % values)
+    return out[0], out[1]
+
+
+def check(case: SubsidyCase) -> list[RuleResult]:
+    rules = case.program.rules or {}
+    engagement = case.engagement
+    company = case.company
+    results: list[RuleResult] = []
+
+    def add(rule: str, result: str, text: str, **values: object) -> None:
+        results.append(RuleResult(rule, result, *_both(text, **values)))
+
+    if "size_classes" in rules:
+        size = company.size
+        allowed = rules["size_classes"]
+        ok = size.size_class in allowed
+        add("size_class", PASS if ok else FAIL,
+            N_("Size class %(size)s (%(basis)s); the program takes %(allowed)s."),
+            size=size.size_class, basis=size.basis, allowed=", ".join(allowed))  # fmt: skip
+    if "employment_types" in rules:
+        allowed = rules["employment_types"]
+        if not engagement.employment_type:
+            add("employment_type", UNKNOWN, N_("The employment type is not recorded."))
+        else:
+            add("employment_type", PASS if engagement.employment_type in allowed else FAIL,
+                N_("Employment type %(type)s; the program takes %(allowed)s."),
+                type=engagement.employment_type, allowed=", ".join(allowed))  # fmt: skip
+    if "min_weekly_hours" in rules:
+        minimum = int(rules["min_weekly_hours"])
+        if engagement.weekly_hours is None:
+            add("weekly_hours", UNKNOWN, N_("The weekly hours are not recorded."))
+        else:
+            add("weekly_hours", PASS if engagement.weekly_hours >= minimum else FAIL,
+                N_("%(hours)s hours a week; the program needs at least %(minimum)s."),
+                hours=engagement.weekly_hours, minimum=minimum)  # fmt: skip
+    if "referrals" in rules:
+        allowed = rules["referrals"]
+        if not case.referral:
+            add("referral", UNKNOWN, N_("How the hire was referred is not recorded."))
+        else:
+            add("referral", PASS if case.referral in allowed else FAIL,
+                N_("Referred through %(referral)s; the program takes %(allowed)s."),
+                referral=case.referral, allowed=", ".join(allowed))  # fmt: skip
+    for key in rules.get("declarations", []):
+        answer = (case.declarations or {}).get(key)
+        label_ja, label_en = DECLARATIONS.get(key, (key, key))
+        if answer is None:
+            results.append(
+                RuleResult(f"declaration:{key}", UNKNOWN, f"未回答：{label_ja}", f"Not answered: {label_en}")
+            )
+        else:
+            result = PASS if answer is True else FAIL
+            mark_ja, mark_en = ("はい", "yes") if answer is True else ("いいえ", "no")
+            results.append(RuleResult(f"declaration:{key}", result, f"{label_ja}：{mark_ja}", f"{label_en}: {mark_en}"))
+    if "hire_from" in rules or "hire_until" in rules:
+        hired = engagement.hire_date
+        start = datetime.date.fromisoformat(rules.get("hire_from", "1900-01-01"))
+        end = datetime.date.fromisoformat(rules.get("hire_until", "2999-12-31"))
+        if hired is None:
+            add("hire_window", UNKNOWN, N_("The hire date is not recorded."))
+        else:
+            add("hire_window", PASS if start <= hired <= end else FAIL,
+                N_("Hired on %(hired)s; the program covers hires from %(start)s to %(end)s."),
+                hired=hired, start=start, end=end)  # fmt: skip
+    return results
+
+
+def blocking(results: list[RuleResult]) -> list[RuleResult]:
+    """What stops a submission: failed rules, and rules nobody answered yet."""
+    return [result for result in results if result.result != PASS]
