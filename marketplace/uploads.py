@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from marketplace.errors import ValidationFailed
 
@@ -66,6 +64,9 @@ _ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Ric
 def pdf_has_active_content(data: bytes) -> bool:
     """Parse the PDF (pypdf) and look at every object, compressed ones included. A file that
     cannot be parsed, or is encrypted, cannot be inspected and counts as active."""
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -83,6 +84,8 @@ def pdf_has_active_content(data: bytes) -> bool:
 
 
 def _is_active(obj: object) -> bool:
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     stack, seen = [obj], 0
     while stack and seen < 100_000:
         item = stack.pop()

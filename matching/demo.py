@@ -28,6 +28,8 @@ REQUESTS = [
     ("spot", "標的型メール訓練の企画", {"awareness_training": 2}, 25_000, "none", False, "completed"),
     ("advisor", "個人情報保護法対応の顧問", {"personal_information": 2}, 60_000, "none",
      False, "pending"),
+    ("hire", "社内セキュリティ担当者（正社員）の採用", {"incident_response": 3}, 5_600_000, "none",
+     False, "engaged"),
 ]  # fmt: skip
 
 
@@ -55,7 +57,10 @@ def _walk(request: AdvisorRequest, goal: str, admin: User, owner: User) -> None:
     services.accept_proposal(proposal=Proposal.objects.get(pk=first.pk), user=first.specialist.user, declaration="")
     if goal == "accepted":
         return
-    terms = {"scope": request.title, "hours_per_month": 8, "payment_due_days": 30}
+    if request.kind == "hire":
+        terms: dict[str, object] = {"weekly_hours": 40}
+    else:
+        terms = {"scope": request.title, "hours_per_month": 8, "payment_due_days": 30}
     engagement = services.select_proposal(proposal=Proposal.objects.get(pk=first.pk), user=owner, terms=terms)
     if goal == "completed":
         services.complete_engagement(engagement=engagement, user=owner, note="訓練実施・報告書受領")
@@ -88,6 +93,7 @@ def seed(password: str) -> DemoResult:
             required_certification=certification, onsite_required=onsite, remote_ok=not onsite,
             status=AdvisorRequest.Status.OPEN, published_at=timezone.now(), hours_per_month=8,
             urgency="urgent" if kind == "incident" else "normal",
+            employment_type="full_time" if kind == "hire" else "",
         )  # fmt: skip
         RequiredSkill.objects.bulk_create(
             RequiredSkill(request=request, skill=skills[slug], min_level=level) for slug, level in required.items()

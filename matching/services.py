@@ -15,7 +15,7 @@ from accounts import access
 from accounts.models import Chamber, Company, User
 from marketplace.celery import send, send_on_commit
 from marketplace.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from matching import engine, scoring, selectors, tasks
+from matching import selectors, tasks
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 from matching.solver import SolverError
 from notifications.services import notify
@@ -148,6 +148,9 @@ def start_match_run(
     """Queue a run for one request or the chamber's open requests; one live run per chamber."""
     parameters = parameters or {}
     try:
+        # numpy and OR-Tools (~30 MB) load only in processes that start or run matches.
+        from matching import scoring
+
         scoring.validate_weights(parameters.get("weights", {}))
     except ValueError as exc:
         raise ValidationFailed(str(exc), field="parameters") from exc
@@ -224,6 +227,8 @@ def execute_match_run(*, run_id: str) -> str:
             MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(progress=percent)
 
         try:
+            from matching import engine
+
             engine.execute(run, progress)
         except (ValueError, SolverError) as exc:
             MatchRun.objects.filter(pk=run.pk).update(

@@ -1,9 +1,16 @@
 """Three illustrative programs (DOMAIN.md), modelled on real ones but not authoritative."""
 
+import datetime
+import io
 from typing import Any
 
-from accounts.models import Chamber
-from subsidies.models import SubsidyProgram
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import Chamber, User
+from matching.models import Engagement
+from subsidies.deadlines import due_date
+from subsidies.models import SubsidyCase, SubsidyProgram
 
 DECLARATIONS = ["no_fraud_5y", "labour_insurance_paid", "no_labour_law_prosecution_1y"]
 CLAIM_DOCUMENTS = ["application_form", "eligibility_statement", "employment_contract", "attendance", "wage_ledger"]
@@ -94,3 +101,63 @@ def seed_programs(chamber: Chamber | None = None) -> int:
         )
         created += was_created
     return created
+
+
+def _claim_due_in_a_week(today: datetime.date) -> datetime.date:
+    """A period end whose two-month claim deadline falls 5-12 days from today."""
+    for back in range(40, 80):
+        end = today - datetime.timedelta(days=back)
+        if 5 <= (due_date(end, months=2).due_on - today).days <= 12:
+            return end
+    return today - datetime.timedelta(days=53)
+
+
+def seed_cases(*, engagement: Engagement, owner: User, admin: User) -> dict[str, str]:
+    """Cases at several stages on one hire: collecting documents with the claim due next week
+    (one document accepted, one needing a fix), a plan-stage case in progress, a draft."""
+    from subsidies import services
+
+    if SubsidyCase.objects.filter(engagement=engagement).exists():
+        return {}
+    programs = {p.code: p for p in SubsidyProgram.objects.filter(is_current=True, code__startswith="demo-")}
+    today = timezone.localdate()
+    stages: dict[str, str] = {}
+    trial = services.open_case(user=owner, engagement=engagement, program=programs["demo-trial-employment"])
+    end = _claim_due_in_a_week(today)
+    services.update_case(
+        case=trial, user=owner, referral="hello_work",
+        milestones={"period_start": str(end - datetime.timedelta(days=90)), "period_end": str(end)},
+        declarations={"no_fraud_5y": True, "labour_insurance_paid": True},
+    )  # fmt: skip
+    services.upload_document(case=trial, user=owner, document_type="plan", file=_demo_pdf("plan.pdf"))
+    for to in ("plan_submitted", "plan_certified", "in_progress", "period_ended", "collecting_documents"):
+        services.transition_case(case=SubsidyCase.objects.get(pk=trial.pk), user=owner, to=to)
+    contract = services.upload_document(
+        case=trial, user=owner, document_type="employment_contract", file=_demo_pdf("contract.pdf")
+    )
+    wages = services.upload_document(case=trial, user=owner, document_type="wage_ledger", file=_demo_pdf("wages.pdf"))
+    services.review_document(document=contract, admin=admin, status="accepted")
+    services.review_document(
+        document=wages, admin=admin, status="needs_fix", comment="最終月分が含まれていません（デモ）"
+    )
+    stages["collecting_documents (claim due next week)"] = str(trial.pk)
+    career = services.open_case(user=owner, engagement=engagement, program=programs["demo-career-up"])
+    services.upload_document(case=career, user=owner, document_type="plan", file=_demo_pdf("plan.pdf"))
+    services.upload_document(case=career, user=owner, document_type="work_rules", file=_demo_pdf("rules.pdf"))
+    for to in ("plan_submitted", "plan_certified", "in_progress"):
+        services.transition_case(case=SubsidyCase.objects.get(pk=career.pk), user=owner, to=to)
+    stages["in_progress"] = str(career.pk)
+    if "demo-chamber-dx-grant" in programs:
+        draft = services.open_case(user=owner, engagement=engagement, program=programs["demo-chamber-dx-grant"])
+        stages["draft"] = str(draft.pk)
+    return stages
+
+
+def _demo_pdf(name: str) -> SimpleUploadedFile:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(50, 800, f"Illustrative document: {name}")
+    page.save()
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

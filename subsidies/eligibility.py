@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from subsidies.models import SubsidyCase
 
@@ -57,31 +57,31 @@ def check(case: SubsidyCase) -> list[RuleResult]:
         allowed = rules["size_classes"]
         ok = size.size_class in allowed
         add("size_class", PASS if ok else FAIL,
-            N_("Size class %(size)s (%(basis)s); the program takes %(allowed)s."),
+            gettext_noop("Size class %(size)s (%(basis)s); the program takes %(allowed)s."),
             size=size.size_class, basis=size.basis, allowed=", ".join(allowed))  # fmt: skip
     if "employment_types" in rules:
         allowed = rules["employment_types"]
         if not engagement.employment_type:
-            add("employment_type", UNKNOWN, N_("The employment type is not recorded."))
+            add("employment_type", UNKNOWN, gettext_noop("The employment type is not recorded."))
         else:
             add("employment_type", PASS if engagement.employment_type in allowed else FAIL,
-                N_("Employment type %(type)s; the program takes %(allowed)s."),
+                gettext_noop("Employment type %(type)s; the program takes %(allowed)s."),
                 type=engagement.employment_type, allowed=", ".join(allowed))  # fmt: skip
     if "min_weekly_hours" in rules:
         minimum = int(rules["min_weekly_hours"])
         if engagement.weekly_hours is None:
-            add("weekly_hours", UNKNOWN, N_("The weekly hours are not recorded."))
+            add("weekly_hours", UNKNOWN, gettext_noop("The weekly hours are not recorded."))
         else:
             add("weekly_hours", PASS if engagement.weekly_hours >= minimum else FAIL,
-                N_("%(hours)s hours a week; the program needs at least %(minimum)s."),
+                gettext_noop("%(hours)s hours a week; the program needs at least %(minimum)s."),
                 hours=engagement.weekly_hours, minimum=minimum)  # fmt: skip
     if "referrals" in rules:
         allowed = rules["referrals"]
         if not case.referral:
-            add("referral", UNKNOWN, N_("How the hire was referred is not recorded."))
+            add("referral", UNKNOWN, gettext_noop("How the hire was referred is not recorded."))
         else:
             add("referral", PASS if case.referral in allowed else FAIL,
-                N_("Referred through %(referral)s; the program takes %(allowed)s."),
+                gettext_noop("Referred through %(referral)s; the program takes %(allowed)s."),
                 referral=case.referral, allowed=", ".join(allowed))  # fmt: skip
     for key in rules.get("declarations", []):
         answer = (case.declarations or {}).get(key)
@@ -99,10 +99,10 @@ def check(case: SubsidyCase) -> list[RuleResult]:
         start = datetime.date.fromisoformat(rules.get("hire_from", "1900-01-01"))
         end = datetime.date.fromisoformat(rules.get("hire_until", "2999-12-31"))
         if hired is None:
-            add("hire_window", UNKNOWN, N_("The hire date is not recorded."))
+            add("hire_window", UNKNOWN, gettext_noop("The hire date is not recorded."))
         else:
             add("hire_window", PASS if start <= hired <= end else FAIL,
-                N_("Hired on %(hired)s; the program covers hires from %(start)s to %(end)s."),
+                gettext_noop("Hired on %(hired)s; the program covers hires from %(start)s to %(end)s."),
                 hired=hired, start=start, end=end)  # fmt: skip
     return results
 

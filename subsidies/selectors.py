@@ -59,4 +59,4 @@ def access_document(
 
 def cases_for_export(user: User | AnonymousUser) -> Iterator[SubsidyCase]:
     """A chamber admin's (or operator's) cases, streamed from the database in chunks."""
-    return cases_visible_to(user).order_by("created_at", "id").iterator(chunk_size=2000)
+    return cases_visible_to(user).order_by("created_at", "id").iterator(chunk_size=500)

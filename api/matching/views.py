@@ -14,7 +14,7 @@ from api.accounts.serializers import DecisionSerializer
 from api.matching import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSmeOrSpecialist, IsSpecialist, acting_user
 from marketplace.errors import get_or_not_found
-from matching import selectors, services, terms_statement
+from matching import selectors, services
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
 
 UUID_PATTERN = "[0-9a-fA-F-]{36}"
@@ -296,6 +296,8 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     def terms_pdf(self, request: Request, pk: str) -> HttpResponse:
         """Routed in api/urls.py as `terms.pdf` without a trailing slash (the router adds one)."""
+        from matching import terms_statement  # reportlab (~15 MB) loads on the first PDF only
+
         engagement = self.get_object()
         response = HttpResponse(terms_statement.render(engagement), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="terms-{engagement.pk}.pdf"'

@@ -4,7 +4,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from accounts.models import User
 from matching import demo as matching_demo
+from matching.models import Engagement
+from subsidies import demo as subsidies_demo
 from talent import demo as talent_demo
 
 
@@ -29,6 +32,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Requests: {walked.requests} created; no specialist fitted them, so nothing matched.")
         else:
             self.stdout.write("Requests: already loaded (nothing new).")
+        programs = subsidies_demo.seed_programs()
+        self.stdout.write(f"Subsidy programs: {programs} created (illustrative, modelled on real ones).")
+        hire = Engagement.objects.filter(kind="hire", company__chamber__name__contains="(demo)").first()
+        if hire is not None:
+            owner = hire.company.memberships.filter(role="owner").select_related("user").first()
+            admin = User.objects.filter(role=User.Role.CHAMBER_ADMIN, chamber=hire.company.chamber).first()
+            if owner and admin:
+                cases = subsidies_demo.seed_cases(engagement=hire, owner=owner.user, admin=admin)
+                for stage, case_id in cases.items():
+                    self.stdout.write(f"  subsidy case {stage}: {case_id}")
         self.stdout.write(self.style.SUCCESS("Demo data loaded (illustrative, not real companies)."))
         self.stdout.write(f"Demo password for every login: {accounts_demo.DEMO_PASSWORD}")
         for role, emails in logins.items():
