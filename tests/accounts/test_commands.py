@@ -71,6 +71,7 @@ def test_load_demo_is_idempotent_and_covers_every_size_class(db):
             "accounts": ["user", "chamber", "company"],
             "workflow": ["statuschange"],
             "notifications": ["notification"],
+            "subsidies": ["subsidyprogram", "subsidycase"],
             "talent": ["skill", "specialist", "certification"],
             "matching": ["advisorrequest", "matchrun", "proposal", "engagement", "review"],
         }.items()

@@ -328,3 +328,18 @@ def test_a_labour_attorney_reaches_the_companys_subsidy_cases_and_nothing_else(
     assert sam.get(f"/api/v1/engagements/{world['engagement'].id}/").status_code == 404
     assert sam.get("/api/v1/requests/").json()["results"] == []
     assert sam.get("/api/v1/companies/").json()["results"] == []
+
+
+def test_a_chambers_own_program_is_read_by_its_companies_only(
+    client_for, sme_alice, sme_erin, erin_company, admin_oscar, world
+):
+    grant = world["programs"]["demo-chamber-dx-grant"]
+
+    def codes(user):
+        return {item["code"] for item in client_for(user).get("/api/v1/subsidy-programs/").json()["results"]}
+
+    assert "demo-chamber-dx-grant" in codes(sme_alice)
+    assert "demo-chamber-dx-grant" not in codes(sme_erin)
+    assert "demo-chamber-dx-grant" not in codes(admin_oscar)
+    assert "demo-trial-employment" in codes(sme_erin)
+    assert client_for(sme_erin).get(f"/api/v1/subsidy-programs/{grant.id}/").status_code == 404
