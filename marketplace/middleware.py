@@ -43,9 +43,9 @@ class LimitRequestBodyMiddleware:
             return JsonResponse({"detail": _("Invalid Content-Length.")}, status=400)
         if length > settings.REQUEST_BODY_MAX_BYTES:
             limit = settings.REQUEST_BODY_MAX_BYTES // (1024 * 1024)
-            response = JsonResponse(
+            # (No Connection header: WSGI forbids hop-by-hop headers; the server closes a
+            # connection whose body it did not read.)
+            return JsonResponse(
                 {"detail": _("The request body is larger than %(limit)d MB.") % {"limit": limit}}, status=413
             )
-            response["Connection"] = "close"
-            return response
         return self.get_response(request)
