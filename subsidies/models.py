@@ -198,3 +198,21 @@ class SubsidyDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} v{self.version}"
+
+
+class CaseComment(models.Model):
+    """Advice on a case: chamber admins comment, the company and its 社労士 answer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(SubsidyCase, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case comment")
+        verbose_name_plural = _("case comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]

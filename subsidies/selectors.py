@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import User
 from marketplace.errors import get_or_not_found
-from subsidies.models import SubsidyCase, SubsidyDocument, SubsidyProgram
+from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
 
 
 def programs_visible_to(user: User | AnonymousUser) -> QuerySet[SubsidyProgram]:
@@ -48,6 +48,11 @@ def access_case(user: User | AnonymousUser, case_id: uuid.UUID | str) -> Subsidy
 def documents_of(case: SubsidyCase) -> QuerySet[SubsidyDocument]:
     """Every version of every document (newest first per type); the caller already reached the case."""
     return case.documents.select_related("uploaded_by").order_by("document_type", "-version")
+
+
+def comments_on(case: SubsidyCase) -> QuerySet[CaseComment]:
+    """The caller already reached the case."""
+    return case.comments.select_related("author")
 
 
 def access_document(

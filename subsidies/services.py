@@ -16,7 +16,7 @@ from marketplace.uploads import check_upload
 from matching.models import Engagement
 from notifications.services import notify
 from subsidies import eligibility, schedule
-from subsidies.models import DocumentType, SubsidyCase, SubsidyDocument, SubsidyProgram
+from subsidies.models import CaseComment, DocumentType, SubsidyCase, SubsidyDocument, SubsidyProgram
 from workflow.services import bulk_transition, record_transition, transition
 
 PROGRAM_FIELDS = frozenset(
@@ -308,6 +308,17 @@ def review_document(*, document: SubsidyDocument, admin: User, status: str, comm
         raise ValidationFailed(_("Accept it or ask for a fix."), field="status")
     transition(document, to=status, by=admin, note=comment, comment=comment)
     return document
+
+
+@transaction.atomic
+def comment_on_case(*, case: SubsidyCase, user: User, body: str) -> CaseComment:
+    """The chamber's admins advise on a case; the company and its 社労士 answer."""
+    advises = access.administers(user, case.company.chamber_id)
+    if not (advises or access.is_member(user, case.company_id, roles=access.SUBSIDY_ROLES)):
+        raise NotFound(_("Subsidy case not found."))
+    if not body.strip():
+        raise ValidationFailed(_("Write the comment."), field="body")
+    return CaseComment.objects.create(case=case, author=user, body=body.strip())
 
 
 @transaction.atomic

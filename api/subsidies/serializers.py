@@ -8,7 +8,7 @@ from api.fields import VisiblePrimaryKeyRelatedField
 from api.history import WithHistory
 from matching.selectors import engagements_visible_to
 from subsidies import schedule
-from subsidies.models import SubsidyCase, SubsidyDocument, SubsidyProgram
+from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
 from subsidies.selectors import programs_visible_to
 
 
@@ -129,6 +129,19 @@ class SubsidyDocumentSerializer(serializers.ModelSerializer[SubsidyDocument]):
 class DocumentReviewSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=["accepted", "needs_fix"], help_text="accepted or needs_fix")
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class CaseCommentSerializer(serializers.ModelSerializer[CaseComment]):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseComment
+        fields = ["id", "author", "body", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+    def get_author(self, comment: CaseComment) -> str:
+        """Name and role, never an email."""
+        return f"{comment.author.name} ({comment.author.role})"
 
 
 class LabourAttorneySerializer(serializers.Serializer[Any]):

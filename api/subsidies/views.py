@@ -84,6 +84,7 @@ class SubsidyCaseViewSet(
             "submit": serializers.TransitionSerializer,
             "documents": serializers.SubsidyDocumentSerializer,
             "review_document": serializers.DocumentReviewSerializer,
+            "comments": serializers.CaseCommentSerializer,
         }.get(self.action or "", serializers.SubsidyCaseSerializer)
 
     def get_permissions(self) -> list[permissions.BasePermission]:
@@ -170,6 +171,20 @@ class SubsidyCaseViewSet(
             file=data.validated_data["file"],
         )  # fmt: skip
         return Response(serializers.SubsidyDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=serializers.CaseCommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=serializers.CaseCommentSerializer,
+                   responses={201: serializers.CaseCommentSerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request: Request, pk: str) -> Response:
+        """Advice on the case: chamber admins comment, the company and its 社労士 answer."""
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(serializers.CaseCommentSerializer(selectors.comments_on(case), many=True).data)
+        data = serializers.CaseCommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_on_case(case=case, user=acting_user(request), body=data.validated_data["body"])
+        return Response(serializers.CaseCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.DocumentReviewSerializer, responses=serializers.SubsidyDocumentSerializer)
     @action(detail=True, methods=["post"], url_path=f"documents/(?P<document_id>{UUID_PATTERN})/review")

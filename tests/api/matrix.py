@@ -143,6 +143,12 @@ MATRIX.update(
             {},
         ),
         ("GET", "/api/v1/subsidy-cases/{case}/documents/"): (CASE_READERS, None),
+        ("GET", "/api/v1/subsidy-cases/{case}/comments/"): (CASE_READERS, None),
+        # Chamber admins (and operators) advise here though they cannot file; the company answers.
+        ("POST", "/api/v1/subsidy-cases/{case}/comments/"): (
+            row(401, 201, 404, 404, 404, 201, 404, 201, labour_attorney=201),
+            {"body": "賃金台帳は3か月分必要です"},
+        ),
         ("POST", "/api/v1/subsidy-cases/{case}/documents/"): (
             row(401, 201, 404, 404, 404, 403, 404, 403, labour_attorney=201),
             "new_document",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Company, CompanyMembership
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
-from subsidies.models import SubsidyCase, SubsidyDocument, SubsidyProgram
+from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
 from talent.models import Certification, Specialist
 from tests import factories
 from tests.api.matrix import MATRIX, PUBLIC_WRITES
@@ -160,6 +160,7 @@ def snapshot():
         list(SubsidyProgram.objects.order_by("id").values()),
         list(SubsidyCase.objects.order_by("id").values()),
         list(SubsidyDocument.objects.order_by("id").values()),
+        CaseComment.objects.count(),
         CompanyMembership.objects.count(),
     )
 

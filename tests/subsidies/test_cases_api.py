@@ -343,3 +343,21 @@ def test_a_chambers_own_program_is_read_by_its_companies_only(
     assert "demo-chamber-dx-grant" not in codes(admin_oscar)
     assert "demo-trial-employment" in codes(sme_erin)
     assert client_for(sme_erin).get(f"/api/v1/subsidy-programs/{grant.id}/").status_code == 404
+
+
+def test_the_chamber_advises_in_comments_and_the_company_answers(
+    client_for, sme_alice, sme_erin, admin_carol, specialist_bob, world
+):
+    case = make_case(world["engagement"], world["programs"]["demo-trial-employment"], sme_alice)
+    url = f"/api/v1/subsidy-cases/{case.id}/comments/"
+
+    advice = client_for(admin_carol).post(url, {"body": "出勤簿は原本の写しを添付してください"})
+    answer = client_for(sme_alice).post(url, {"body": "承知しました"})
+    empty = client_for(sme_alice).post(url, {"body": "  "})
+
+    assert (advice.status_code, answer.status_code, empty.status_code) == (201, 201, 400)
+    thread = client_for(sme_alice).get(url).json()
+    assert [c["body"] for c in thread] == ["出勤簿は原本の写しを添付してください", "承知しました"]
+    assert all("@" not in c["author"] for c in thread)
+    assert client_for(sme_erin).get(url).status_code == 404
+    assert client_for(specialist_bob).post(url, {"body": "x"}).status_code == 404
