@@ -9,6 +9,7 @@ import uuid
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,9 @@ class SubsidyProgram(models.Model):
     name_ja = models.CharField(_("name (ja)"), max_length=200)
     name_en = models.CharField(_("name (en)"), max_length=200)
     authority = models.CharField(_("authority"), max_length=200)
-    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     description_ja = models.TextField(_("description (ja)"), blank=True, default="", max_length=8000)
     description_en = models.TextField(_("description (en)"), blank=True, default="", max_length=8000)
     chamber = models.ForeignKey(
@@ -42,10 +45,14 @@ class SubsidyProgram(models.Model):
     is_illustrative = models.BooleanField(_("illustrative (demo)"), default=False)
     amount_kind = models.CharField(_("amount kind"), max_length=15, choices=AmountKind.choices)
     amount_jpy = models.PositiveIntegerField(_("amount (JPY)"), null=True, blank=True)
-    rate_percent = models.PositiveSmallIntegerField(_("rate (%)"), null=True, blank=True)
+    rate_percent = models.PositiveSmallIntegerField(
+        _("rate (%)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     cap_jpy = models.PositiveIntegerField(_("cap (JPY)"), null=True, blank=True)
     has_plan = models.BooleanField(_("needs a plan filed first"), default=False)
-    periods = models.PositiveSmallIntegerField(_("number of periods"), default=1)
+    periods = models.PositiveSmallIntegerField(
+        _("number of periods"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     rules = models.JSONField(_("eligibility rules"), default=dict, blank=True)
     deadline_rules = models.JSONField(_("deadline rules"), default=list, blank=True)
     required_documents = models.JSONField(_("required documents per stage"), default=dict, blank=True)

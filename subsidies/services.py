@@ -69,7 +69,7 @@ def _check_program(program: SubsidyProgram) -> None:
         errors["amount_jpy"] = _("Give the amount.")
     if errors:
         raise ValidationFailed(next(iter(errors.values())), field=next(iter(errors)), errors=errors)
-    program.full_clean(validate_unique=False, validate_constraints=False)
+    program.full_clean(validate_unique=False)
 
 
 def _ensure_program_manager(user: User, chamber_id: Any) -> None:

@@ -361,3 +361,21 @@ def test_the_chamber_advises_in_comments_and_the_company_answers(
     assert all("@" not in c["author"] for c in thread)
     assert client_for(sme_erin).get(url).status_code == 404
     assert client_for(specialist_bob).post(url, {"body": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("periods", 128), ("rate_percent", 150), ("fiscal_year", 254), ("amount_jpy", 0)]
+)
+def test_a_program_out_of_bounds_is_a_400_naming_the_field(client_for, operator_olga, field, value):
+    body = {
+        "code": "bounds", "name_ja": "範囲", "name_en": "Bounds", "authority": "市", "fiscal_year": 2026,
+        "amount_kind": "per_period", "amount_jpy": 100_000, field: value,
+    }  # fmt: skip
+    if field == "rate_percent":
+        body |= {"amount_kind": "rate_with_cap", "cap_jpy": 100_000}
+
+    response = client_for(operator_olga).post("/api/v1/subsidy-programs/", body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not SubsidyProgram.objects.filter(code="bounds").exists()
