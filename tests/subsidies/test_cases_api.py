@@ -133,11 +133,11 @@ def test_a_two_period_program_opens_period_two_after_a_decision(client_for, sme_
     assert (following.period, following.status, following.program_id) == (2, "in_progress", program.id)
 
 
-def test_eligibility_explains_each_rule_in_both_languages(client_for, sme_alice, tokyo, world):
+def test_eligibility_explains_each_rule_in_both_languages(client_for, sme_alice, alice_company, tokyo, world):
     program = world["programs"]["demo-chamber-dx-grant"]
-    case = make_case(
-        world["engagement"], program, sme_alice, declarations={"no_fraud_5y": True, "labour_insurance_paid": False}
-    )
+    # Hired inside the grant's window (FY2026), whatever day the test runs.
+    hire = make_hire(alice_company, sme_alice, world["engagement"].specialist, hire_date=datetime.date(2026, 6, 1))
+    case = make_case(hire, program, sme_alice, declarations={"no_fraud_5y": True, "labour_insurance_paid": False})
 
     rules = client_for(sme_alice, **EN).get(f"/api/v1/subsidy-cases/{case.id}/eligibility/").json()
 
