@@ -21,6 +21,7 @@ from matching import candidates as loading
 from matching import capacity, scoring
 from matching.models import MatchRun, Proposal
 from matching.solver import Assignment, Edges, greedy, solve
+from workflow.services import transition
 
 DEFAULT_TOP_K = 30
 
@@ -191,7 +192,7 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
             # The worker process's peak resident memory so far (Linux reports KiB).
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.SUCCEEDED, progress=100, stats=stats, finished_at=timezone.now(), error=""
+        transition(
+            run, to=MatchRun.Status.SUCCEEDED, by=None, progress=100, stats=stats, finished_at=timezone.now(), error=""
         )
     return stats

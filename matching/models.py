@@ -137,6 +137,11 @@ class MatchRun(models.Model):
         FAILED = "failed", _("Failed")
 
     LIVE = (Status.QUEUED, Status.RUNNING)
+    # running -> running is a re-delivery after a worker died: the retry is claimed and recorded.
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.QUEUED: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.RUNNING, Status.SUCCEEDED, Status.FAILED},
+    }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     chamber = models.ForeignKey(Chamber, on_delete=models.PROTECT, related_name="match_runs")

@@ -216,12 +216,16 @@ def execute_match_run(*, run_id: str) -> str:
     if not _advisory_lock(run_id):
         return "busy"  # another worker is executing this run right now
     try:
-        claimed = MatchRun.objects.filter(pk=run_id, status__in=MatchRun.LIVE).update(
-            status=MatchRun.Status.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
-        )
-        if not claimed:
+        run = MatchRun.objects.filter(pk=run_id).first()
+        if run is None or run.status not in MatchRun.LIVE:
             return "done"  # already succeeded or failed: a second delivery does nothing
-        run = MatchRun.objects.get(pk=run_id)
+        try:
+            transition(
+                run, to=MatchRun.Status.RUNNING, by=None, attempts=F("attempts") + 1, started_at=timezone.now(),
+                note="retry" if run.status == MatchRun.Status.RUNNING else "",
+            )  # fmt: skip
+        except Conflict:
+            return "done"
 
         def progress(percent: int) -> None:
             MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(progress=percent)
@@ -231,9 +235,10 @@ def execute_match_run(*, run_id: str) -> str:
 
             engine.execute(run, progress)
         except (ValueError, SolverError) as exc:
-            MatchRun.objects.filter(pk=run.pk).update(
-                status=MatchRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-            )
+            transition(
+                run, to=MatchRun.Status.FAILED, by=None, note=str(exc)[:500], error=str(exc)[:2000],
+                finished_at=timezone.now(),
+            )  # fmt: skip
             logger.warning("match run %s failed: %s", run.pk, exc)
             return "failed"
         return "succeeded"
