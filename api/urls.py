@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import views as accounts
+from api.billing import views as billing
 from api.matching import views as matching
 from api.subsidies import views as subsidies
 from api.talent import views as talent
@@ -25,6 +26,7 @@ urlpatterns = [
     path("auth/token/", accounts.TokenObtainPairView.as_view(), name="token"),
     path("auth/token/refresh/", accounts.TokenRefreshView.as_view(), name="token-refresh"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("billing/stripe/webhook/", billing.StripeWebhookView.as_view(), name="stripe-webhook"),
     path(
         "engagements/<uuid:pk>/terms.pdf",
         matching.EngagementViewSet.as_view({"get": "terms_pdf"}),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "talent",
     "matching",
     "subsidies",
+    "billing",
     "api",
 ]
 
@@ -202,6 +203,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "remind-subsidy-deadlines": {"task": "subsidies.remind_deadlines", "schedule": crontab(hour=7, minute=30)},
     # Daily at 00:15 JST: cases past a deadline they had not met expire.
     "expire-overdue-subsidy-cases": {"task": "subsidies.expire_overdue_cases", "schedule": crontab(hour=0, minute=15)},
+    # Every 2 minutes: Stripe events stored but not processed (broker down) are processed.
+    "sweep-stripe-events": {"task": "billing.sweep_stripe_events", "schedule": 120.0},
     # Every 2 minutes: notifications still unsent (broker down, sender died) are sent again.
     "sweep-notifications": {"task": "notifications.sweep_notifications", "schedule": 120.0},
 }

@@ -52,3 +52,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "auth": "100000/min"},
 }
+
+# Webhook signatures are checked against this in tests (payloads are signed locally).
+STRIPE_WEBHOOK_SECRET = "whsec_test_only_not_a_secret"

@@ -72,6 +72,7 @@ def test_load_demo_is_idempotent_and_covers_every_size_class(db):
             "workflow": ["statuschange"],
             "notifications": ["notification"],
             "subsidies": ["subsidyprogram", "subsidycase"],
+            "billing": ["stripeevent", "connectedaccount"],
             "talent": ["skill", "specialist", "certification"],
             "matching": ["advisorrequest", "matchrun", "proposal", "engagement", "review"],
         }.items()

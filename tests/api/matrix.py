@@ -172,4 +172,6 @@ PUBLIC_WRITES = {
     ("POST", "/api/v1/auth/register/"),
     ("POST", "/api/v1/auth/token/"),
     ("POST", "/api/v1/auth/token/refresh/"),
+    # Stripe's deliveries, authenticated by their signature (tests/billing/test_webhooks.py).
+    ("POST", "/api/v1/billing/stripe/webhook/"),
 }

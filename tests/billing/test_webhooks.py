@@ -1,0 +1,142 @@
+"""Stripe webhooks, exactly once: signatures checked on the raw body, each event stored once,
+its effect applied once and only forward, and nothing lost when the broker was down."""
+
+import datetime
+import json
+import threading
+import time
+
+import pytest
+import stripe
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from billing import services
+from billing.models import ConnectedAccount, StripeEvent
+from tests.conftest import need_service
+from tests.talent_fixtures import make_specialist
+
+URL = "/api/v1/billing/stripe/webhook/"
+SECRET = "whsec_test_only_not_a_secret"
+
+
+def event(event_id="evt_1", *, created=1_790_000_000, payouts=True, account="acct_bob"):
+    return {
+        "id": event_id, "object": "event", "type": "account.updated", "created": created,
+        "data": {"object": {"id": account, "object": "account", "charges_enabled": payouts,
+                            "payouts_enabled": payouts, "details_submitted": True}},
+    }  # fmt: skip
+
+
+def deliver(client, body, *, secret=SECRET, timestamp=None):
+    raw = json.dumps(body)
+    header = stripe.WebhookSignature.generate_signature_header(raw, secret, timestamp=timestamp)
+    return client.post(URL, raw, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+
+
+@pytest.fixture
+def account(specialist_bob):
+    return ConnectedAccount.objects.create(specialist=make_specialist(specialist_bob), account_id="acct_bob")
+
+
+def test_a_signed_event_is_stored_once_and_applied_once(db, account, django_capture_on_commit_callbacks):
+    client = Client()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [deliver(client, event()) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert [a.json()["duplicate"] for a in answers] == [False, True, True]
+    row = StripeEvent.objects.get()
+    assert (row.result, row.attempts) == ("applied", 1)
+    account.refresh_from_db()
+    assert (account.payouts_enabled, account.charges_enabled) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("secret", "timestamp"),
+    [("whsec_someone_else", None), (SECRET, int(time.time()) - 3600)],
+    ids=["bad-signature", "old-timestamp"],
+)
+def test_a_bad_signature_or_an_old_timestamp_is_a_400_and_stores_nothing(db, account, secret, timestamp):
+    response = deliver(Client(), event(), secret=secret, timestamp=timestamp)
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    account.refresh_from_db()
+    assert account.payouts_enabled is False
+
+
+def test_a_body_changed_after_signing_is_refused(db):
+    raw = json.dumps(event())
+    header = stripe.WebhookSignature.generate_signature_header(raw, SECRET)
+
+    response = Client().post(URL, raw.replace("true", "false"), content_type="application/json",
+                             HTTP_STRIPE_SIGNATURE=header)  # fmt: skip
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+def test_an_older_state_arriving_late_changes_nothing(db, account, django_capture_on_commit_callbacks):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(client, event("evt_new", created=1_790_000_100, payouts=True))
+        deliver(client, event("evt_old", created=1_790_000_000, payouts=False))
+
+    account.refresh_from_db()
+    assert account.payouts_enabled is True
+    assert StripeEvent.objects.get(event_id="evt_old").result.startswith("ignored")
+
+
+def test_webhooks_answer_503_while_billing_is_not_configured(db, settings):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+
+    response = deliver(Client(), event())
+
+    assert response.status_code == 503
+    assert "not configured" in response.json()["detail"]
+    assert not StripeEvent.objects.exists()
+
+
+def test_an_event_stored_while_the_broker_was_down_is_processed_by_the_sweeper(db, account):
+    # No on-commit callbacks run here: as if the enqueue after commit had been lost.
+    deliver(Client(), event())
+    row = StripeEvent.objects.get()
+    assert row.processed_at is None
+    assert services.sweep_stripe_events() == 0  # younger than a minute: still on its way
+
+    StripeEvent.objects.filter(pk=row.pk).update(received_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert services.sweep_stripe_events() == 1  # eager in tests: the sweep's send processes it
+    assert services.sweep_stripe_events() == 0
+
+    account.refresh_from_db()
+    assert account.payouts_enabled is True
+    assert StripeEvent.objects.get().attempts == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_eight_simultaneous_deliveries_store_one_event(specialist_bob):
+    need_service("PostgreSQL (concurrent inserts)", connection.vendor == "postgresql")
+    ConnectedAccount.objects.create(specialist=make_specialist(specialist_bob), account_id="acct_bob")
+    start = threading.Barrier(8)
+    codes: list[int] = []
+
+    def call():
+        client = Client()
+        start.wait()
+        try:
+            codes.append(deliver(client, event()).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert codes == [200] * 8
+    assert StripeEvent.objects.count() == 1
+    assert StripeEvent.objects.get().attempts <= 1
