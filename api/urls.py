@@ -27,6 +27,7 @@ urlpatterns = [
     path("auth/token/refresh/", accounts.TokenRefreshView.as_view(), name="token-refresh"),
     path("me/", accounts.MeView.as_view(), name="me"),
     path("billing/stripe/webhook/", billing.StripeWebhookView.as_view(), name="stripe-webhook"),
+    path("billing/connect/onboard/", billing.ConnectOnboardView.as_view(), name="connect-onboard"),
     path(
         "engagements/<uuid:pk>/terms.pdf",
         matching.EngagementViewSet.as_view({"get": "terms_pdf"}),

@@ -2,15 +2,21 @@
 
 import datetime
 import logging
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.models import User
 from billing import stripe_client, tasks
 from billing.models import ConnectedAccount, StripeEvent
 from marketplace.celery import send, send_on_commit
+from marketplace.errors import NotFound
+from talent.models import Specialist
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +83,31 @@ def _account_updated(account: dict[str, Any], *, as_of: datetime.datetime) -> st
         )
     )
     return "applied" if changed else "ignored: unknown account or older than the state we have"
+
+
+def onboard_specialist(*, user: User) -> dict[str, Any]:
+    """A specialist's Connect account (created once) and a fresh onboarding link."""
+    specialist = Specialist.objects.filter(user=user).first()
+    if specialist is None:
+        raise NotFound(_("You have no specialist profile."))
+    stripe_client.ensure_configured()
+    account = ConnectedAccount.objects.filter(specialist=specialist).first()
+    if account is None:
+        # Same idempotency key for the same specialist: a retry or a race gets the same account.
+        account_id = stripe_client.create_express_account(specialist_id=specialist.pk, email=user.email)
+        try:
+            with transaction.atomic():
+                account = ConnectedAccount.objects.create(specialist=specialist, account_id=account_id)
+        except IntegrityError:
+            account = ConnectedAccount.objects.get(specialist=specialist)
+    base = settings.SITE_URL.rstrip("/")
+    url = stripe_client.create_onboarding_link(
+        account_id=account.account_id,
+        refresh_url=f"{base}/connect/refresh",
+        return_url=f"{base}/connect/return",
+        bucket=int(time.time() // 60),
+    )
+    return {"account": account.account_id, "onboarding_url": url, "payouts_enabled": account.payouts_enabled}
 
 
 def sweep_stripe_events() -> int:

@@ -217,6 +217,8 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # the local stand-in in tests
 STRIPE_API_VERSION = env.str("STRIPE_API_VERSION", default="2025-03-31.basil")
 STRIPE_PLATFORM_FEE_PERCENT = env.int("STRIPE_PLATFORM_FEE_PERCENT", default=10)
+# Where the SME/specialist frontend lives: Stripe sends people back there after onboarding.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import IsSpecialist, acting_user
 from billing import services
 
 
@@ -30,3 +31,21 @@ class StripeWebhookView(APIView):
         payload = request._request.body
         _row, created = services.receive_event(payload=payload, signature=request.META.get("HTTP_STRIPE_SIGNATURE"))
         return Response({"received": True, "duplicate": not created})
+
+
+class ConnectOnboardView(APIView):
+    """A specialist's Stripe Connect onboarding: the account (created once) and a fresh link."""
+
+    permission_classes = [IsSpecialist]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer("ConnectOnboarding", {"account": serializers.CharField(),
+                                                         "onboarding_url": serializers.URLField(),
+                                                         "payouts_enabled": serializers.BooleanField()}),
+            503: OpenApiResponse(description="Billing is not configured."),
+        },
+    )  # fmt: skip
+    def post(self, request: Request) -> Response:
+        return Response(services.onboard_specialist(user=acting_user(request)))

@@ -167,6 +167,13 @@ MATRIX.update(
     }
 )
 
+# Billing: specialists onboard to Connect; without STRIPE_SECRET_KEY (as here) it says so: 503.
+MATRIX.update(
+    {
+        ("POST", "/api/v1/billing/connect/onboard/"): (row(401, 403, 403, 503, 503, 403, 403, 403), {}),
+    }
+)
+
 # Endpoints anyone may call without a token: throttled, and tested in their own modules.
 PUBLIC_WRITES = {
     ("POST", "/api/v1/auth/register/"),

@@ -96,7 +96,7 @@ def test_webhooks_answer_503_while_billing_is_not_configured(db, settings):
     response = deliver(Client(), event())
 
     assert response.status_code == 503
-    assert "not configured" in response.json()["detail"]
+    assert response.json()["detail"] == "決済が設定されていません（STRIPE_WEBHOOK_SECRET が未設定です）。"
     assert not StripeEvent.objects.exists()
 
 

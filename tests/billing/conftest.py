@@ -1,0 +1,51 @@
+"""The local Stripe stand-in (localstripe + our labelled Connect simulation) on 127.0.0.1."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need_service
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def stripe_standin(settings, tmp_path) -> Iterator[str]:
+    try:
+        import localstripe  # noqa: F401
+    except ImportError:
+        need_service("localstripe", False)
+    port = _free_port()
+    log = (tmp_path / "stripe-standin.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.stripe_standin", "--port", str(port)],
+        cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        need_service("the Stripe stand-in", False)
+    settings.STRIPE_SECRET_KEY = "sk_test_standin"
+    settings.STRIPE_API_BASE = base
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
