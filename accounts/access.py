@@ -82,6 +82,13 @@ def ensure_talent_reviewer(user: User) -> None:
         raise PermissionDenied(_("Only chamber admins review credentials."))
 
 
+def members_of(company_id: Any, *, roles: tuple[str, ...] = FULL_MEMBER_ROLES) -> "QuerySet[User]":
+    """The active people who act for a company in `roles` (recipients of its notices)."""
+    return User.objects.filter(
+        memberships__company_id=company_id, memberships__role__in=roles, is_active=True
+    ).distinct()
+
+
 def member_filter(company_path: str, user: User, roles: tuple[str, ...] = FULL_MEMBER_ROLES) -> Q:
     """Rows whose company (reached by `company_path`) has `user` as a member in one of `roles`."""
     prefix = f"{company_path}__" if company_path else ""

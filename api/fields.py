@@ -6,6 +6,9 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+# Detail routes take a UUID: anything else is a 404 from the router, never a query.
+UUID_PATTERN = "[0-9a-fA-F-]{36}"
+
 
 class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """A missing id and another tenant's id answer the same 400, so ids can't be probed."""

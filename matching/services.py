@@ -261,14 +261,6 @@ def start_nightly_runs() -> list[str]:
 # --- proposals ---------------------------------------------------------------
 
 
-def _company_members(company_id: Any) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__company_id=company_id, memberships__role__in=access.FULL_MEMBER_ROLES, is_active=True
-        )
-    )
-
-
 def _response_deadline(proposal: Proposal) -> datetime.datetime:
     """The chamber's window to answer: shorter for incidents (urgent by nature)."""
     chamber = proposal.request.company.chamber
@@ -386,7 +378,7 @@ def accept_proposal(*, proposal: Proposal, user: User, declaration: str = "", no
     request = proposal.request
     notify(
         kind="proposal_accepted",
-        recipients=_company_members(request.company_id),
+        recipients=access.members_of(request.company_id),
         event_key=f"proposal_accepted:{proposal.pk}",
         context={"title": request.title, "specialist": proposal.specialist.display_name, "proposal_id": proposal.pk},
     )
@@ -508,7 +500,7 @@ def select_proposal(
 def _notify_engagement(engagement: Engagement, kind: str) -> None:
     """Both parties, each with the other's contact details."""
     specialist = engagement.specialist
-    members = _company_members(engagement.company_id)
+    members = access.members_of(engagement.company_id)
     owner = next((m.user for m in engagement.company.memberships.select_related("user").filter(role="owner")), None)
     common = {
         "title": engagement.request.title,

@@ -26,7 +26,7 @@ def programs_visible_to(user: User | AnonymousUser) -> QuerySet[SubsidyProgram]:
     if actor.is_chamber_admin:
         mine |= Q(chamber_id=actor.chamber_id)
     else:
-        mine |= Q(chamber__companies__memberships__user=actor)
+        mine |= access.member_filter("chamber__companies", actor, access.SUBSIDY_ROLES)
     return qs.filter(pk__in=SubsidyProgram.objects.filter(mine).values("pk"))
 
 

@@ -338,11 +338,7 @@ def invite_labour_attorney(*, company_id: Any, owner: User, email: str) -> Compa
 
 
 def _recipients(case: SubsidyCase) -> list[User]:
-    users = list(
-        User.objects.filter(
-            memberships__company_id=case.company_id, memberships__role__in=access.SUBSIDY_ROLES, is_active=True
-        )
-    )
+    users = list(access.members_of(case.company_id, roles=access.SUBSIDY_ROLES))
     if case.labour_attorney and case.labour_attorney not in users:
         users.append(case.labour_attorney)
     return users

@@ -11,13 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.accounts.serializers import DecisionSerializer
+from api.fields import UUID_PATTERN
 from api.matching import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSmeOrSpecialist, IsSpecialist, acting_user
 from marketplace.errors import get_or_not_found
 from matching import selectors, services
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
-
-UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
 
 class RequestViewSet(

@@ -10,13 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import UUID_PATTERN
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, acting_user
 from api.subsidies import serializers
 from subsidies import calendar, eligibility, export, selectors, services
 from subsidies.models import SubsidyCase, SubsidyProgram
-
-UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
 
 class SubsidyProgramViewSet(

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounts.access import reviews_talent
 from api.accounts.serializers import DecisionSerializer
+from api.fields import UUID_PATTERN
 from api.pagination import DirectoryPagination
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
@@ -19,8 +20,6 @@ from matching import services as matching_services
 from talent import selectors, services
 from talent.models import Certification, Skill, Specialist
 from talent.selectors import may_see_contact
-
-UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
 
 class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Skill]):
