@@ -2,63 +2,19 @@
 
 Freelance Act Art. 3 (DOMAIN.md): on commissioning, the client states in writing or
 electronically both parties, the date, the work, when and where it is received, the
-fee, the payment due date and how it is paid.
-
-Font: IPAex Gothic is embedded (subset) when its file is on the machine (Debian's
-fonts-ipaexfont-gothic; the Dockerfile and CI install it; TERMS_PDF_FONT points
-elsewhere), so the PDF reads the same everywhere. Without it, reportlab's built-in CID
-font HeiseiKakuGo-W5 is referenced by name: no file needed, and viewers substitute a
-Japanese font of their own.
+fee, the payment due date and how it is paid. Layout and font: marketplace.pdf.
 """
-
-import io
-from pathlib import Path
-
-from django.conf import settings
-from django.utils import timezone
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts import corporate_number
 from accounts.prefectures import prefecture_name
+from marketplace import pdf
+from marketplace.pdf import date_ja as _date
+from marketplace.pdf import yen as _yen
 from matching.models import Engagement
-
-FONT_FILES = ("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf", "/usr/share/fonts/truetype/ipaexg.ttf")
-
-
-def _register_font() -> str:
-    candidates = [getattr(settings, "TERMS_PDF_FONT", ""), *FONT_FILES]
-    for path in filter(None, candidates):
-        if Path(path).is_file():
-            pdfmetrics.registerFont(TTFont("IPAexGothic", path))
-            return "IPAexGothic"
-    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
-    return "HeiseiKakuGo-W5"
-
-
-FONT = _register_font()
-
-_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
-_SMALL = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=12, wordWrap="CJK", textColor=colors.grey)
 
 FEE_BASIS = {"monthly": "月額（月次締め）", "hourly": "時間単価 × 実績時間", "fixed": "固定額"}
 PAYMENT_METHOD = {"bank_transfer": "銀行振込", "card": "クレジットカード"}
 EMPLOYMENT = {"full_time": "フルタイム（正社員等）", "part_time": "パートタイム"}
-
-
-def _yen(amount: int | None) -> str:
-    return "—" if amount is None else f"{amount:,}円"
-
-
-def _date(value: object) -> str:
-    return value.strftime("%Y年%m月%d日") if hasattr(value, "strftime") else "—"
 
 
 def _rows(engagement: Engagement) -> list[tuple[str, str]]:
@@ -113,49 +69,15 @@ def _rows(engagement: Engagement) -> list[tuple[str, str]]:
 
 def render(engagement: Engagement) -> bytes:
     """The PDF bytes."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title="取引条件明示書",
-        author="Tcyss Talent Marketplace",
-    )
-    table = Table(
-        [
-            [Paragraph(label, _BODY), Paragraph(value.replace("\n", "<br/>"), _BODY)]
-            for label, value in _rows(engagement)
-        ],
-        colWidths=[50 * mm, 124 * mm],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
     heading = "労働条件の概要" if engagement.is_hire else "取引条件明示書"
     basis = (
         "本書は採用に伴う条件の概要です。"
         if engagement.is_hire
         else "特定受託事業者に係る取引の適正化等に関する法律 第3条に基づき、以下のとおり取引条件を明示します。"
     )
-    document.build(
-        [
-            Paragraph(heading, _TITLE),
-            Paragraph(basis, _BODY),
-            Spacer(1, 6 * mm),
-            table,
-            Spacer(1, 6 * mm),
-            Paragraph(
-                f"エンゲージメントID：{engagement.pk}　作成：{timezone.localtime():%Y-%m-%d %H:%M}（Tcyss）", _SMALL
-            ),
-        ]
+    return pdf.document(
+        title=heading,
+        intro=basis,
+        body=[pdf.grid(_rows(engagement), [50, 124])],
+        reference=f"エンゲージメントID：{engagement.pk}",
     )
-    return buffer.getvalue()

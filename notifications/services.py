@@ -1,28 +1,21 @@
 """Write a notification with its event; send it after commit; sweep what the broker lost."""
 
-import datetime
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from marketplace.celery import send, send_on_commit
-from notifications import tasks
+from notifications import outbox, tasks
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("ja", "en")
-# A claimed row whose sender died is offered again after this long.
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
-# Rows younger than this are still on their way through the broker.
-SWEEP_AFTER = datetime.timedelta(minutes=1)
-MAX_ATTEMPTS = 8
 
 
 def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -56,26 +49,17 @@ def notify(*, kind: str, recipients: Iterable[Any], event_key: str, context: dic
 
 
 def deliver_notification(*, notification_id: str) -> bool:
-    """Send one row, once: claim it with a conditional UPDATE, send, mark sent.
-
-    A row already sent, or claimed by another sender less than CLAIM_TIMEOUT ago, is
-    left alone. A send that fails releases the claim and re-raises (the task retries).
-    """
-    now = timezone.now()
-    claimed = Notification.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT),
-        pk=notification_id,
-        sent_at__isnull=True,
-    ).update(claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    """Send one row, once (the outbox claim): a row already sent, or held by another sender,
+    is left alone; a send that fails releases the claim and re-raises (the task retries)."""
+    rows = Notification.objects.all()
+    claimed = outbox.claim(rows, done="sent_at", pk=notification_id)
+    if claimed is None:
         return False
     notification = Notification.objects.get(pk=notification_id)
     try:
         send_mail(notification.subject, notification.body, None, [notification.email])
     except Exception as exc:
-        Notification.objects.filter(pk=notification_id, claimed_at=now).update(
-            claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        outbox.release(rows, exc, pk=notification_id, claimed_at=claimed)
         raise
     Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="")
     return True
@@ -83,11 +67,10 @@ def deliver_notification(*, notification_id: str) -> bool:
 
 def sweep_notifications() -> int:
     """Beat: re-send rows that waited too long (the broker was down, or a sender died)."""
-    now = timezone.now()
-    waiting = Notification.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT),
-        sent_at__isnull=True,
-        created_at__lt=now - SWEEP_AFTER,
-        attempts__lt=MAX_ATTEMPTS,
-    ).values_list("pk", flat=True)[:5000]
-    return sum(1 for pk in waiting if send(tasks.deliver_notification, str(pk)))
+    return outbox.sweep(
+        Notification.objects.all(),
+        done="sent_at",
+        created="created_at",
+        key="pk",
+        resend=lambda pk: send(tasks.deliver_notification, str(pk)),
+    )

@@ -1,10 +1,9 @@
 """CSV of a chamber's subsidy cases: UTF-8 with a BOM (Excel opens it in Japanese), rows
 streamed as they are read, so 100,000 cases never sit in memory at once."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
+from marketplace import csv_export
 from subsidies import schedule
 from subsidies.models import SubsidyCase
 
@@ -39,27 +38,16 @@ STATUS_JA = {
 
 
 def rows(cases: Iterable[SubsidyCase]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    return csv_export.stream(HEADER, (_row(case) for case in cases))
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text
 
-    writer.writerow(HEADER)
-    yield "\ufeff" + flush()
-    for case in cases:
-        deadlines = [item for item in schedule.deadlines_of(case) if item.deadline is not None]
-        writer.writerow(
-            [
-                case.pk, case.company.name, case.company.corporate_number, case.program.name_ja, case.program.version,
-                case.period, STATUS_JA.get(case.status, case.status),
-                "あり" if case.labour_attorney_id else "",
-                " / ".join(f"{item.label_ja} {item.deadline.due_on:%Y-%m-%d}" for item in deadlines if item.deadline),
-                " / ".join(item.deadline.basis_ja for item in deadlines if item.deadline),
-                "" if case.decided_amount_jpy is None else case.decided_amount_jpy,
-            ]
-        )  # fmt: skip
-        yield flush()
+def _row(case: SubsidyCase) -> list[object]:
+    deadlines = [item for item in schedule.deadlines_of(case) if item.deadline is not None]
+    return [
+        case.pk, case.company.name, case.company.corporate_number, case.program.name_ja, case.program.version,
+        case.period, STATUS_JA.get(case.status, case.status),
+        "あり" if case.labour_attorney_id else "",
+        " / ".join(f"{item.label_ja} {item.deadline.due_on:%Y-%m-%d}" for item in deadlines if item.deadline),
+        " / ".join(item.deadline.basis_ja for item in deadlines if item.deadline),
+        "" if case.decided_amount_jpy is None else case.decided_amount_jpy,
+    ]  # fmt: skip

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
-from notifications import services
+from notifications import outbox, services
 from notifications.models import Notification
 from tests import factories
 
@@ -97,7 +97,7 @@ def test_the_sweeper_sends_what_the_broker_lost_and_skips_fresh_and_claimed_rows
 
 def test_a_row_whose_sender_died_is_offered_again_after_the_claim_timeout(ken):
     (row,) = services.notify(kind="review_received", recipients=[ken], event_key="review:4", context=CONTEXT)
-    stale = timezone.now() - services.CLAIM_TIMEOUT - datetime.timedelta(seconds=1)
+    stale = timezone.now() - outbox.CLAIM_TIMEOUT - datetime.timedelta(seconds=1)
     Notification.objects.filter(pk=row.pk).update(claimed_at=stale, created_at=stale)
 
     assert services.sweep_notifications() == 1
