@@ -113,6 +113,13 @@ class Chamber(models.Model):
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(14 * 24)],
     )
+    # What the chamber keeps of each payment, as Stripe's application fee (1000 = 10 %).
+    platform_fee_bps = models.PositiveSmallIntegerField(
+        _("platform fee (basis points)"),
+        default=1000,
+        validators=[MaxValueValidator(5000)],
+        help_text=_("1000 = 10 %; applied to invoices when they are issued."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ _STATUS = {
     errors.PermissionDenied: status.HTTP_403_FORBIDDEN,
     errors.Conflict: status.HTTP_409_CONFLICT,
     errors.ServiceUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    errors.PaymentDeclined: status.HTTP_402_PAYMENT_REQUIRED,
     errors.ValidationFailed: status.HTTP_400_BAD_REQUEST,
 }
 

@@ -20,6 +20,9 @@ router.register("engagements", matching.EngagementViewSet, basename="engagement"
 router.register("reviews", matching.ReviewViewSet, basename="review")
 router.register("subsidy-programs", subsidies.SubsidyProgramViewSet, basename="subsidy-program")
 router.register("subsidy-cases", subsidies.SubsidyCaseViewSet, basename="subsidy-case")
+router.register("invoices", billing.InvoiceViewSet, basename="invoice")
+router.register("payments", billing.PaymentViewSet, basename="payment")
+router.register("time-entries", billing.TimeEntryViewSet, basename="time-entry")
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
@@ -38,5 +41,7 @@ urlpatterns = [
         subsidies.SubsidyCaseViewSet.as_view({"get": "deadlines_ics"}),
         name="subsidy-case-deadlines-ics",
     ),
+    path("invoices/<uuid:pk>/invoice.pdf", billing.InvoiceViewSet.as_view({"get": "invoice_pdf"}), name="invoice-pdf"),
+    path("payments/<uuid:pk>/receipt.pdf", billing.PaymentViewSet.as_view({"get": "receipt_pdf"}), name="receipt-pdf"),
     path("", include(router.urls)),
 ]

@@ -1,11 +1,16 @@
-"""Stripe state we keep: events received (each once) and specialists' connected accounts."""
+"""Billing: events received from Stripe (each once), specialists' connected accounts, logged
+hours, invoices (our own rows), payments and refunds. Money is integer yen throughout."""
 
 import uuid
+from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import Engagement
 from talent.models import Specialist
 
 
@@ -63,3 +68,262 @@ class ConnectedAccount(models.Model):
 
     def __str__(self) -> str:
         return self.account_id
+
+
+class TimeEntry(models.Model):
+    """Hours a specialist worked on an hourly engagement; the SME confirms them before they are invoiced."""
+
+    class Status(models.TextChoices):
+        LOGGED = "logged", _("Logged")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISPUTED = "disputed", _("Disputed")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {Status.LOGGED: {Status.CONFIRMED, Status.DISPUTED}}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="time_entries")
+    work_date = models.DateField(_("work date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    description = models.CharField(_("what was done"), max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LOGGED)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey("Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        ordering = ["work_date", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="time_entry_hours_0_to_24"),
+            # Only confirmed hours are ever invoiced.
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=True) | Q(status="confirmed"), name="time_entry_invoiced_if_confirmed"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["engagement", "work_date"],
+                condition=Q(status="confirmed", invoice__isnull=True),
+                name="time_entry_uninvoiced_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_date} {self.hours} h"
+
+
+class Invoice(models.Model):
+    """What an SME owes for one period of an engagement: our own row, paid through Stripe.
+
+    Retainers are invoiced per monthly period of the engagement (in arrears, on the day after
+    the period ends), hourly work per calendar month from confirmed hours, fixed-fee work once
+    on completion. Hires are never invoiced (no placement fee). The platform fee is the
+    chamber's rate at issue; the rest goes to the specialist.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Void")
+
+    class Kind(models.TextChoices):
+        RETAINER = "retainer", _("Monthly retainer")
+        HOURS = "hours", _("Hours worked")
+        FIXED = "fixed", _("Fixed fee")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {Status.OPEN: {Status.PAID, Status.VOID}}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("invoice number"), max_length=20, unique=True)
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="invoices")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period_start = models.DateField(_("period starts"))
+    period_end = models.DateField(_("period ends"))
+    amount_jpy = models.PositiveIntegerField(_("amount (JPY, tax included)"))
+    fee_bps = models.PositiveSmallIntegerField(_("platform fee rate (basis points)"))
+    platform_fee_jpy = models.PositiveIntegerField(_("platform fee (JPY)"))
+    specialist_share_jpy = models.PositiveIntegerField(_("specialist's share (JPY)"))
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_on", "-number"]
+        constraints = [
+            # Issued exactly once per engagement and period, however often the task runs.
+            models.UniqueConstraint(fields=["engagement", "period_start"], name="one_invoice_per_period"),
+            models.CheckConstraint(
+                condition=Q(platform_fee_jpy__lte=F("amount_jpy"))
+                & Q(specialist_share_jpy=F("amount_jpy") - F("platform_fee_jpy")),
+                name="invoice_fee_plus_share_is_amount",
+            ),
+            models.CheckConstraint(condition=Q(amount_jpy__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="invoice_period_ordered"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="invoice_status_due_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+
+class InvoiceLine(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=Invoice.Kind.choices)
+    description = models.CharField(_("description"), max_length=500, blank=True, default="")
+    service_from = models.DateField(_("service from"))
+    service_to = models.DateField(_("service to"))
+    quantity = models.DecimalField(_("quantity"), max_digits=7, decimal_places=2)
+    unit_price_jpy = models.PositiveIntegerField(_("unit price (JPY)"))
+    amount_jpy = models.PositiveIntegerField(_("amount (JPY)"))
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["invoice", "service_from", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount_jpy}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number used in a month (numbers read 202611-00001, 202611-00002, ...)."""
+
+    month = models.CharField(primary_key=True, max_length=6)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.month}: {self.last}"
+
+
+class Payment(models.Model):
+    """One attempt to pay an invoice: a PaymentIntent whose application fee is the platform's
+    and whose rest is transferred to the specialist's connected account (a destination charge).
+
+    States move only forward (webhooks arrive more than once and in any order): a failed
+    attempt may still succeed at Stripe; refunds follow success. The refund totals are the
+    sums of the payment's succeeded refunds, kept here for reading.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Canceled")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.PENDING: {Status.SUCCEEDED, Status.FAILED, Status.CANCELED},
+        Status.FAILED: {Status.SUCCEEDED},
+        Status.SUCCEEDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
+        Status.PARTIALLY_REFUNDED: {Status.REFUNDED},
+    }
+    # Money was captured: these can be refunded (what remains of them).
+    CAPTURED = ("succeeded", "partially_refunded", "refunded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount_jpy = models.PositiveIntegerField(_("amount (JPY)"))
+    application_fee_jpy = models.PositiveIntegerField(_("platform fee (JPY)"))
+    specialist_share_jpy = models.PositiveIntegerField(_("specialist's share (JPY)"))
+    destination_account = models.CharField(_("specialist's Stripe account"), max_length=255)
+    payment_intent_id = models.CharField(_("PaymentIntent"), max_length=255, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    failure_message = models.CharField(_("why it failed"), max_length=500, blank=True, default="")
+    refunded_jpy = models.PositiveIntegerField(_("refunded (JPY)"), default=0)
+    fee_refunded_jpy = models.PositiveIntegerField(_("platform fee refunded (JPY)"), default=0)
+    transfer_reversed_jpy = models.PositiveIntegerField(_("transfer reversed (JPY)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            # One attempt in flight per invoice: a double click reuses it.
+            models.UniqueConstraint(fields=["invoice"], condition=Q(status="pending"), name="one_pending_payment"),
+            models.CheckConstraint(
+                condition=Q(application_fee_jpy__lte=F("amount_jpy"))
+                & Q(specialist_share_jpy=F("amount_jpy") - F("application_fee_jpy")),
+                name="payment_fee_plus_share_is_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_jpy__lte=F("amount_jpy"))
+                & Q(fee_refunded_jpy__lte=F("application_fee_jpy"))
+                & Q(transfer_reversed_jpy__lte=F("specialist_share_jpy"))
+                & Q(refunded_jpy=F("fee_refunded_jpy") + F("transfer_reversed_jpy")),
+                name="payment_refunds_within_captured",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount_jpy} ({self.status})"
+
+    @property
+    def refundable_jpy(self) -> int:
+        return self.amount_jpy - self.refunded_jpy if self.status in self.CAPTURED else 0
+
+
+class Refund(models.Model):
+    """Money returned to the SME, with the platform fee and the specialist's transfer reversed in
+    proportion. Requested by a chamber admin (or found at Stripe); sent to Stripe by a task on
+    commit through the outbox, so a lost message is swept and sent again with the same key."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {Status.PENDING: {Status.SUCCEEDED, Status.FAILED}}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_jpy = models.PositiveIntegerField(_("amount (JPY)"))
+    fee_refunded_jpy = models.PositiveIntegerField(_("platform fee refunded (JPY)"), default=0)
+    transfer_reversed_jpy = models.PositiveIntegerField(_("transfer reversed (JPY)"), default=0)
+    reason = models.TextField(_("reason"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    stripe_refund_id = models.CharField(_("Stripe refund"), max_length=255, null=True, blank=True, unique=True)
+    failure_message = models.CharField(_("why it failed"), max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The outbox: sent to Stripe once; `sent_at` once Stripe answered.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_jpy__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "failed"])
+                | Q(amount_jpy=F("fee_refunded_jpy") + F("transfer_reversed_jpy")),
+                name="refund_parts_add_up",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="refund_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: -{self.amount_jpy}"

@@ -5,14 +5,20 @@ pinned API version, timeouts, bounded retries and idempotency keys derived from 
 ids; nothing else in the project imports `stripe`.
 """
 
+import datetime
 import json
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
+from stripe.params import EventListParams, PaymentIntentCreateParams, RefundCreateParams
 
-from marketplace.errors import ServiceUnavailable, ValidationFailed
+from marketplace.errors import Conflict, PaymentDeclined, ServiceUnavailable, ValidationFailed
+
+T = TypeVar("T")
 
 # Stripe's default: a signature older than five minutes is refused (replays).
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -67,29 +73,136 @@ def idempotency_key(operation: str, *ids: object) -> str:
     return ":".join([operation, *(str(pk) for pk in ids)])
 
 
+def _calling(call: Callable[[], T]) -> T:
+    """One Stripe call, its failures as our errors: a decline is the payer's (402), Stripe out
+    of reach or failing a 503 (the retry sends the same idempotency key, so it cannot act
+    twice), a refused request a 409 with Stripe's reason."""
+    try:
+        return call()
+    except stripe.CardError as exc:
+        raise PaymentDeclined(exc.user_message or str(exc), payment_intent=_intent_of(exc)) from exc
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
+        raise ServiceUnavailable(_("Stripe did not answer. Try again: a retry cannot charge twice.")) from exc
+    except stripe.AuthenticationError as exc:
+        raise ServiceUnavailable(_("Billing is misconfigured (Stripe refused our key).")) from exc
+    except stripe.InvalidRequestError as exc:
+        raise Conflict(_("Stripe refused the request: %(reason)s") % {"reason": exc.user_message or exc}) from exc
+
+
+def _intent_of(exc: stripe.StripeError) -> str:
+    """The PaymentIntent a decline belongs to, when Stripe names it."""
+    body = exc.json_body if isinstance(exc.json_body, dict) else {}
+    intent = (body.get("error") or {}).get("payment_intent") or {}
+    return str(intent.get("id", "")) if isinstance(intent, dict) else ""
+
+
 def create_express_account(*, specialist_id: object, email: str) -> str:
-    account = client().v1.accounts.create(
-        params={
-            "type": "express",
-            "country": "JP",
-            "email": email,
-            "capabilities": {"transfers": {"requested": True}},
-            "metadata": {"specialist": str(specialist_id)},
-        },
-        options={"idempotency_key": idempotency_key("connect-account", specialist_id)},
+    account = _calling(
+        lambda: client().v1.accounts.create(
+            params={
+                "type": "express",
+                "country": "JP",
+                "email": email,
+                "capabilities": {"transfers": {"requested": True}},
+                "metadata": {"specialist": str(specialist_id)},
+            },
+            options={"idempotency_key": idempotency_key("connect-account", specialist_id)},
+        )
     )
     return str(account["id"])
 
 
 def create_onboarding_link(*, account_id: str, refresh_url: str, return_url: str, bucket: int) -> str:
     """A fresh single-use link (one idempotency key per account and minute)."""
-    link = client().v1.account_links.create(
-        params={
-            "account": account_id,
-            "refresh_url": refresh_url,
-            "return_url": return_url,
-            "type": "account_onboarding",
-        },
-        options={"idempotency_key": idempotency_key("account-link", account_id, bucket)},
+    link = _calling(
+        lambda: client().v1.account_links.create(
+            params={
+                "account": account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            },
+            options={"idempotency_key": idempotency_key("account-link", account_id, bucket)},
+        )
     )
     return str(link["url"])
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What we keep of a PaymentIntent: its id, state and the secret the payer's browser needs."""
+
+    id: str
+    status: str
+    client_secret: str
+    failure: str
+
+    @classmethod
+    def of(cls, intent: stripe.PaymentIntent) -> "Intent":
+        error = getattr(intent, "last_payment_error", None)  # absent on some shapes (the stand-in's)
+        failure = str(getattr(error, "message", "") or "") if error else ""
+        return cls(id=str(intent["id"]), status=str(intent["status"]), client_secret=str(intent["client_secret"]),
+                   failure=failure)  # fmt: skip
+
+
+def create_payment_intent(
+    *, payment_id: object, amount: int, fee: int, destination: str, metadata: dict[str, str],
+    payment_method: str = "", return_url: str = "",
+) -> Intent:  # fmt: skip
+    """A destination charge in yen (zero-decimal: `amount` is whole yen): the platform keeps
+    `fee` as the application fee and Stripe transfers the rest to `destination`. With a
+    payment method from the payer's browser it is confirmed at once (3-D Secure may still be
+    asked for: status requires_action); without, the browser confirms with the client secret."""
+    params: PaymentIntentCreateParams = {
+        "amount": amount,
+        "currency": "jpy",
+        "application_fee_amount": fee,
+        "transfer_data": {"destination": destination},
+        "metadata": metadata,
+    }
+    if payment_method:
+        params |= {"payment_method": payment_method, "confirm": True, "return_url": return_url}
+    key = idempotency_key("payment-intent", payment_id)
+    return Intent.of(
+        _calling(lambda: client().v1.payment_intents.create(params=params, options={"idempotency_key": key}))
+    )
+
+
+def retrieve_payment_intent(intent_id: str) -> Intent:
+    return Intent.of(_calling(lambda: client().v1.payment_intents.retrieve(intent_id)))
+
+
+def cancel_payment_intent(*, intent_id: str, payment_id: object) -> None:
+    """Cancel an attempt the payer abandoned, so it can never be paid beside its successor."""
+    key = idempotency_key("cancel-payment-intent", payment_id)
+    _calling(lambda: client().v1.payment_intents.cancel(intent_id, options={"idempotency_key": key}))
+
+
+@dataclass(frozen=True)
+class StripeRefund:
+    id: str
+    status: str
+    amount: int
+
+
+def create_refund(*, refund_id: object, intent_id: str, amount: int) -> StripeRefund:
+    """Refund part or all of a destination charge: the specialist's transfer is reversed and the
+    platform fee refunded, both in proportion to the amount."""
+    params: RefundCreateParams = {
+        "payment_intent": intent_id,
+        "amount": amount,
+        "reverse_transfer": True,
+        "refund_application_fee": True,
+        "metadata": {"refund": str(refund_id)},
+    }
+    key = idempotency_key("refund", refund_id)
+    refund = _calling(lambda: client().v1.refunds.create(params=params, options={"idempotency_key": key}))
+    return StripeRefund(id=str(refund["id"]), status=str(refund["status"]), amount=int(refund["amount"]))
+
+
+def events_since(since: datetime.datetime) -> Iterator[dict[str, Any]]:
+    """Every event Stripe kept since `since`, oldest first (for reconciling missed webhooks)."""
+    params: EventListParams = {"created": {"gte": int(since.timestamp())}, "limit": 100}
+    page = _calling(lambda: client().v1.events.list(params=params))
+    events = [event.to_dict() for event in page.auto_paging_iter()]
+    yield from sorted(events, key=lambda event: (event.get("created") or 0, event.get("id") or ""))

@@ -54,6 +54,10 @@ class InvalidTransition(Conflict):
         self.to = to
 
 
+class PaymentDeclined(DomainError):
+    """The payer's card was declined (402)."""
+
+
 class ServiceUnavailable(DomainError):
     """An integration is not configured or not reachable (503)."""
 

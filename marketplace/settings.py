@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-overdue-subsidy-cases": {"task": "subsidies.expire_overdue_cases", "schedule": crontab(hour=0, minute=15)},
     # Every 2 minutes: Stripe events stored but not processed (broker down) are processed.
     "sweep-stripe-events": {"task": "billing.sweep_stripe_events", "schedule": 120.0},
+    # Daily at 06:00 JST: invoices due by today (retainer periods ended, hours of a closed month,
+    # completed fixed-fee work), each exactly once.
+    "issue-due-invoices": {"task": "billing.issue_due_invoices", "schedule": crontab(hour=6, minute=0)},
+    # Every 2 minutes: refunds whose message was lost (broker down) are sent to Stripe.
+    "sweep-refunds": {"task": "billing.sweep_refunds", "schedule": 120.0},
     # Every 2 minutes: notifications still unsent (broker down, sender died) are sent again.
     "sweep-notifications": {"task": "notifications.sweep_notifications", "schedule": 120.0},
 }
@@ -215,8 +220,9 @@ if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # the local stand-in in tests
-STRIPE_API_VERSION = env.str("STRIPE_API_VERSION", default="2025-03-31.basil")
-STRIPE_PLATFORM_FEE_PERCENT = env.int("STRIPE_PLATFORM_FEE_PERCENT", default=10)
+# The version the pinned library (stripe 16.1) is generated for: its typed params, which mypy
+# checks our calls against, describe this version (a test keeps the two equal).
+STRIPE_API_VERSION = env.str("STRIPE_API_VERSION", default="2026-10-28.endive")
 # Where the SME/specialist frontend lives: Stripe sends people back there after onboarding.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,12 +1,22 @@
+from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import IsSpecialist, acting_user
-from billing import services
+from api.accounts.serializers import DecisionSerializer
+from api.billing import serializers as billing_serializers
+from api.fields import UUID_PATTERN
+from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_user
+from billing import export, selectors, services, stripe_client
+from billing.models import Invoice, Payment, TimeEntry
+
+BILLING_OFF = OpenApiResponse(description="Billing is not configured (STRIPE_SECRET_KEY is not set).")
 
 
 class StripeWebhookView(APIView):
@@ -44,8 +54,220 @@ class ConnectOnboardView(APIView):
             200: inline_serializer("ConnectOnboarding", {"account": serializers.CharField(),
                                                          "onboarding_url": serializers.URLField(),
                                                          "payouts_enabled": serializers.BooleanField()}),
-            503: OpenApiResponse(description="Billing is not configured."),
+            503: BILLING_OFF,
         },
     )  # fmt: skip
     def post(self, request: Request) -> Response:
         return Response(services.onboard_specialist(user=acting_user(request)))
+
+
+def _document(content: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class BillingViewSet(viewsets.GenericViewSet[Any]):
+    """Every billing endpoint answers 503 while Stripe is not configured (after the caller's
+    role is checked), and changes nothing."""
+
+    lookup_value_regex = UUID_PATTERN
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        stripe_client.ensure_configured()
+
+
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingViewSet):
+    """Invoices: the company's members pay them, the specialist is paid, the chamber's admins read,
+    void and export them."""
+
+    filterset_fields = ["status", "kind", "engagement"]
+
+    def get_queryset(self) -> Any:
+        return selectors.invoices_visible_to(self.request.user)
+
+    def get_object(self) -> Invoice:
+        return selectors.access_invoice(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self) -> Any:
+        return {
+            "retrieve": billing_serializers.InvoiceDetailSerializer,
+            "pay": billing_serializers.PayInputSerializer,
+            "void": billing_serializers.VoidInputSerializer,
+        }.get(self.action or "", billing_serializers.InvoiceSerializer)
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "pay":
+            return [IsSme()]
+        if self.action in ("void", "export"):
+            return [IsChamberAdminOrStaff()]
+        return [permissions.IsAuthenticated()]
+
+    def _answer(self, invoice: Invoice) -> Response:
+        fresh = selectors.access_invoice(self.request.user, invoice.pk)
+        return Response(billing_serializers.InvoiceDetailSerializer(fresh).data)
+
+    @extend_schema(
+        request=billing_serializers.PayInputSerializer,
+        responses={
+            200: billing_serializers.PayOutputSerializer,
+            402: OpenApiResponse(description="The card was declined (the attempt is recorded as failed)."),
+            409: OpenApiResponse(description="Not open, or the specialist cannot receive payouts yet."),
+            503: BILLING_OFF,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str) -> Response:
+        """Start or resume paying: a PaymentIntent (platform fee to the chamber, the rest to the
+        specialist) and its client secret for Stripe.js. Repeating the call resumes the same attempt."""
+        data = billing_serializers.PayInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        started = services.pay_invoice(
+            invoice=self.get_object(), user=acting_user(request), payment_method=data.validated_data["payment_method"]
+        )
+        return Response(
+            billing_serializers.PayOutputSerializer(
+                {"payment": started.payment, "intent_status": started.intent_status,
+                 "client_secret": started.client_secret}
+            ).data
+        )  # fmt: skip
+
+    @extend_schema(
+        request=billing_serializers.VoidInputSerializer, responses=billing_serializers.InvoiceDetailSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, pk: str) -> Response:
+        """A chamber admin cancels an open invoice, with the reason."""
+        data = billing_serializers.VoidInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice = services.void_invoice(invoice=self.get_object(), user=acting_user(request),
+                                        note=data.validated_data["note"])  # fmt: skip
+        return self._answer(invoice)
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, 503: BILLING_OFF})
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """The chamber's invoices as CSV (UTF-8 with BOM, Japanese headers), streamed."""
+        response = StreamingHttpResponse(
+            export.rows(selectors.invoices_for_export(request.user)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="invoices.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 503: BILLING_OFF})
+    def invoice_pdf(self, request: Request, pk: str) -> HttpResponse:
+        """The invoice (請求書) as a PDF in Japanese. Routed in api/urls.py as `invoice.pdf`."""
+        from billing import documents  # reportlab loads on the first PDF only
+
+        invoice = self.get_object()
+        return _document(documents.render_invoice(invoice), f"invoice-{invoice.number}.pdf")
+
+
+class PaymentViewSet(mixins.RetrieveModelMixin, BillingViewSet):
+    """A payment attempt, its refunds, and its receipt; chamber admins refund."""
+
+    def get_queryset(self) -> Any:
+        return selectors.payments_visible_to(self.request.user)
+
+    def get_object(self) -> Payment:
+        return selectors.access_payment(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "refund":
+            return billing_serializers.RefundInputSerializer
+        return billing_serializers.PaymentDetailSerializer
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "refund":
+            return [IsChamberAdminOrStaff()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(
+        request=billing_serializers.RefundInputSerializer,
+        responses={202: billing_serializers.RefundSerializer, 409: OpenApiResponse(description="Nothing to refund."),
+                   503: BILLING_OFF},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def refund(self, request: Request, pk: str) -> Response:
+        """Refund part or all of what is left (never more than was captured); the platform fee
+        and the specialist's transfer are reversed in proportion. Sent to Stripe right after."""
+        data = billing_serializers.RefundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refund = services.request_refund(
+            payment=self.get_object(), user=acting_user(request), amount_jpy=data.validated_data.get("amount_jpy"),
+            reason=data.validated_data["reason"],
+        )  # fmt: skip
+        return Response(billing_serializers.RefundSerializer(refund).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: OpenApiResponse(), 503: BILLING_OFF})
+    def receipt_pdf(self, request: Request, pk: str) -> HttpResponse:
+        """The receipt (領収書) of a captured payment. Routed in api/urls.py as `receipt.pdf`."""
+        from billing import documents  # reportlab loads on the first PDF only
+
+        payment = self.get_object()
+        services.ensure_captured(payment)
+        return _document(documents.render_receipt(payment), f"receipt-{payment.pk}.pdf")
+
+
+class TimeEntryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[TimeEntry]
+):
+    """Hours on hourly engagements: the specialist logs them, the SME confirms or disputes them,
+    confirmed hours are invoiced monthly. Work records: they do not need Stripe."""
+
+    lookup_value_regex = UUID_PATTERN
+    filterset_fields = ["engagement", "status"]
+
+    def get_queryset(self) -> Any:
+        return selectors.time_entries_visible_to(self.request.user)
+
+    def get_object(self) -> TimeEntry:
+        return selectors.access_time_entry(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self) -> Any:
+        if self.action in ("confirm", "dispute"):
+            return DecisionSerializer
+        if self.action == "retrieve":
+            return billing_serializers.TimeEntryDetailSerializer
+        return billing_serializers.TimeEntrySerializer
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "create":
+            return [IsSpecialist()]
+        if self.action in ("confirm", "dispute"):
+            return [IsSme()]
+        return [permissions.IsAuthenticated()]
+
+    def _answer(self, entry: TimeEntry, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.access_time_entry(self.request.user, entry.pk)
+        return Response(billing_serializers.TimeEntryDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(responses={201: billing_serializers.TimeEntryDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = billing_serializers.TimeEntrySerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        entry = services.log_hours(user=acting_user(request), **data.validated_data)
+        return self._answer(entry, status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionSerializer, responses=billing_serializers.TimeEntryDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.confirm_hours(entry=self.get_object(), user=acting_user(request),
+                                       note=data.validated_data["note"])  # fmt: skip
+        return self._answer(entry)
+
+    @extend_schema(request=DecisionSerializer, responses=billing_serializers.TimeEntryDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request: Request, pk: str) -> Response:
+        """Not recognised: the specialist is told why (a note is required)."""
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.dispute_hours(entry=self.get_object(), user=acting_user(request),
+                                       note=data.validated_data["note"])  # fmt: skip
+        return self._answer(entry)

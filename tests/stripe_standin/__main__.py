@@ -7,11 +7,23 @@ Real localstripe (GPL, a test dependency only): customers, payment methods, Paym
 refunds, events, signed webhook deliveries (register with POST /_config/webhooks/{id}).
 
 SIMULATED here (not Stripe's rules; tests that rely on it carry the `stripe_simulation`
-marker): Connect Express accounts (POST/GET /v1/accounts), account links
-(POST /v1/account_links), finishing onboarding (POST /_sim/accounts/{id}/complete, which
-emits a signed `account.updated`), Idempotency-Key replay on those creates, and refusal of
-parameters the installed SDK's typed params do not name (a misspelling is a 400, as at
-Stripe). localstripe's dump-to-disk is switched off: every run starts empty.
+marker):
+- Connect Express accounts (POST/GET /v1/accounts), account links (POST /v1/account_links),
+  finishing onboarding (POST /_sim/accounts/{id}/complete, which emits a signed
+  `account.updated`);
+- destination charges: POST /v1/payment_intents takes `application_fee_amount` and
+  `transfer_data[destination]` (the account must exist and be able to receive payouts) and
+  any other parameter Stripe's typed params name; localstripe does the payment, the
+  simulation records the Connect part, readable at GET /_sim/connect/{payment_intent};
+- refunds take `reverse_transfer` and `refund_application_fee` (recorded there too), and a
+  refund above what is left of the charge is refused, as Stripe does (localstripe accepts it);
+- a failed 3-D Secure authentication emits `payment_intent.payment_failed`, as Stripe does;
+- Idempotency-Key replay on every create above (localstripe ignores the header);
+- refusal of parameters the installed SDK's typed params do not name (a misspelling is a
+  400, as at Stripe);
+- faults: POST /_sim/faults {"drop_response": "/v1/payment_intents", "times": 1} makes the
+  next such request do its work and then close the connection without an answer.
+localstripe's dump-to-disk is switched off: every run starts empty.
 """
 
 import argparse
@@ -26,8 +38,12 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from localstripe import resources, server, webhooks
+from localstripe.errors import UserError
+from localstripe.resources import Event, PaymentIntent, Refund, schedule_webhook
 from stripe.params._account_create_params import AccountCreateParams
 from stripe.params._account_link_create_params import AccountLinkCreateParams
+from stripe.params._payment_intent_create_params import PaymentIntentCreateParams
+from stripe.params._refund_create_params import RefundCreateParams
 
 resources.store.dump_to_disk = lambda *args, **kwargs: None  # one empty store per run, no shared file
 
@@ -39,6 +55,14 @@ _OPTIONS = {"api_key", "idempotency_key", "stripe_account", "stripe_context", "s
             "max_network_retries", "content_type"}  # fmt: skip
 ACCOUNT_FIELDS = set(AccountCreateParams.__annotations__) - _OPTIONS
 LINK_FIELDS = set(AccountLinkCreateParams.__annotations__) - _OPTIONS
+INTENT_FIELDS = set(PaymentIntentCreateParams.__annotations__) - _OPTIONS
+REFUND_FIELDS = set(RefundCreateParams.__annotations__) - _OPTIONS
+# What localstripe itself understands; other (valid) parameters are the simulation's.
+LOCAL_INTENT = {"amount", "currency", "customer", "payment_method", "metadata", "payment_method_types",
+                "capture_method", "payment_method_options", "confirm", "off_session", "expand"}  # fmt: skip
+LOCAL_REFUND = {"charge", "payment_intent", "amount", "metadata", "expand"}
+CONNECT: dict[str, dict[str, Any]] = {}  # PaymentIntent id -> the Connect part of the charge
+DROPS: dict[str, int] = {}  # path -> how many answers to drop
 
 
 def _error(status: int, message: str, param: str = "") -> web.Response:
@@ -135,6 +159,147 @@ async def _deliver(event: dict[str, Any]) -> None:
                 pass  # one delivery, no retries: as localstripe
 
 
+def _remember(key: str, status: int, body: dict[str, Any]) -> None:
+    if key:
+        REPLAYS[key] = (status, body)
+
+
+def _answer(request: web.Request, body: dict[str, Any], status: int = 200) -> web.Response:
+    """The answer, unless a fault says to drop it: the work is done, the connection just closes."""
+    if DROPS.get(request.path, 0) > 0:
+        DROPS[request.path] -= 1
+        if request.transport is not None:
+            request.transport.close()
+    return web.json_response(body, status=status)
+
+
+async def create_payment_intent(request: web.Request) -> web.Response:
+    key, replay = _replayed(request)
+    if replay is not None:
+        return replay
+    data = await _form(request)
+    unknown = _unknown(data, INTENT_FIELDS)
+    if unknown:
+        return _error(400, f"Received unknown parameter: {unknown}", unknown)
+    connect = {name: data.pop(name) for name in list(data) if name not in LOCAL_INTENT}
+    destination = (connect.get("transfer_data") or {}).get("destination")
+    fee = int(connect.get("application_fee_amount") or 0)
+    if destination is not None:
+        account = ACCOUNTS.get(destination)
+        if account is None:
+            return _error(400, f"No such destination: '{destination}'", "transfer_data[destination]")
+        if not account["payouts_enabled"]:
+            return _error(400, "The destination account cannot receive transfers yet.", "transfer_data[destination]")
+    if fee and destination is None:
+        return _error(400, "application_fee_amount needs a connected account.", "application_fee_amount")
+    if fee > int(data.get("amount") or 0):
+        return _error(400, "The application fee exceeds the amount.", "application_fee_amount")
+    before = {key for key in resources.store if key.startswith("payment_intent:")}
+    try:
+        intent = PaymentIntent._api_create(**data)
+    except UserError as exc:
+        created = [key for key in resources.store if key.startswith("payment_intent:") and key not in before]
+        if created:  # a decline on confirm: Stripe names the PaymentIntent in the error
+            intent_id = created[0].split(":", 1)[1]
+            CONNECT[intent_id] = {"destination": destination, "application_fee_amount": fee, "refunds": [],
+                                  "other": connect}  # fmt: skip
+            exc.body["error"]["payment_intent"] = {"id": intent_id, "object": "payment_intent"}
+            exc.body["error"]["type"] = "card_error"
+        if exc.code == 402:
+            _remember(key, exc.code, exc.body)
+        return _answer(request, exc.body, exc.code)
+    CONNECT[intent.id] = {"destination": destination, "application_fee_amount": fee, "refunds": [],
+                          "other": connect}  # fmt: skip
+    body = intent._export()
+    body.update({"application_fee_amount": fee or None, "transfer_data": connect.get("transfer_data")})
+    _remember(key, 200, body)
+    return _answer(request, body)
+
+
+async def create_refund(request: web.Request) -> web.Response:
+    key, replay = _replayed(request)
+    if replay is not None:
+        return replay
+    data = await _form(request)
+    unknown = _unknown(data, REFUND_FIELDS)
+    if unknown:
+        return _error(400, f"Received unknown parameter: {unknown}", unknown)
+    connect = {name: data.pop(name) for name in list(data) if name not in LOCAL_REFUND}
+    intent_id = data.get("payment_intent")
+    if intent_id:
+        try:
+            charge = PaymentIntent._api_retrieve(intent_id).latest_charge
+        except UserError as exc:
+            return exc.to_response()
+        if charge is not None and data.get("amount") is not None:
+            left = charge.amount - charge.amount_refunded
+            if int(data["amount"]) > left:
+                return _error(400, f"Refund amount ({data['amount']}) is greater than unrefunded amount on "
+                              f"charge ({left})", "amount")  # fmt: skip
+    try:
+        refund = Refund._api_create(**data)
+    except UserError as exc:
+        return exc.to_response()
+    CONNECT.setdefault(intent_id or "", {"refunds": []})["refunds"].append(
+        {"id": refund.id, "amount": refund.amount, **connect}
+    )
+    body = refund._export()
+    _remember(key, 200, body)
+    return _answer(request, body)
+
+
+async def authenticate(request: web.Request) -> web.Response:
+    """3-D Secure: on failure Stripe emits payment_intent.payment_failed (localstripe does not)."""
+    data = await server.get_post_data(request) or {}
+    try:
+        intent = PaymentIntent._api_authenticate(id=request.match_info["id"], **data)
+    except UserError as exc:
+        return exc.to_response()
+    if intent._authentication_failed:
+        schedule_webhook(Event("payment_intent.payment_failed", intent))
+    return web.json_response(intent._export())
+
+
+async def connect_of(request: web.Request) -> web.Response:
+    intent_id = request.match_info["id"]
+    if intent_id not in CONNECT:
+        return _error(404, "No such payment_intent", "id")
+    intent = PaymentIntent._api_retrieve(intent_id)
+    return web.json_response({**CONNECT[intent_id], "status": intent.status, "amount": intent.amount,
+                              "simulated": True})  # fmt: skip
+
+
+async def faults(request: web.Request) -> web.Response:
+    data = await request.json()
+    DROPS[str(data["drop_response"])] = int(data.get("times", 1))
+    return web.json_response({"drops": DROPS})
+
+
+async def count_of(request: web.Request) -> web.Response:
+    """How many objects of a kind the stand-in holds (e.g. to prove a retry created one)."""
+    prefix = request.match_info["kind"] + ":"
+    return web.json_response({"count": sum(1 for key in resources.store if key.startswith(prefix))})
+
+
+SIMULATED_ROUTES = {
+    ("POST", "/v1/payment_intents"): create_payment_intent,
+    ("POST", "/v1/refunds"): create_refund,
+}
+
+
+@web.middleware
+async def simulation(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Takes the creates localstripe cannot do as Stripe would (routes are fixed at import, so a
+    middleware, inside localstripe's auth and error handling, stands in front of them)."""
+    route = SIMULATED_ROUTES.get((request.method, request.path))
+    if route is not None:
+        return await route(request)
+    parts = request.path.split("/")
+    if request.method == "POST" and len(parts) == 5 and parts[2] == "payment_intents" and parts[4] == "_authenticate":
+        return await authenticate(request)
+    return await handler(request)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8420)
@@ -144,6 +309,10 @@ def main() -> None:
     app.router.add_get("/v1/accounts/{id}", get_account)
     app.router.add_post("/v1/account_links", create_account_link)
     app.router.add_post("/_sim/accounts/{id}/complete", complete_onboarding)
+    app.router.add_get("/_sim/connect/{id}", connect_of)
+    app.router.add_post("/_sim/faults", faults)
+    app.router.add_get("/_sim/count/{kind}", count_of)
+    app.middlewares.append(simulation)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None)
 
 

@@ -1,0 +1,120 @@
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from api.fields import VisiblePrimaryKeyRelatedField
+from api.history import WithHistory
+from billing.models import Invoice, InvoiceLine, Payment, Refund, TimeEntry
+from matching.selectors import engagements_visible_to
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
+    quantity = serializers.DecimalField(max_digits=7, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = InvoiceLine
+        fields = ["kind", "description", "service_from", "service_to", "quantity", "unit_price_jpy", "amount_jpy"]
+        read_only_fields = fields
+
+
+class RefundSerializer(serializers.ModelSerializer[Refund]):
+    class Meta:
+        model = Refund
+        fields = [
+            "id", "payment", "amount_jpy", "fee_refunded_jpy", "transfer_reversed_jpy", "reason", "status",
+            "failure_message", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer[Payment]):
+    refunds = RefundSerializer(many=True, read_only=True)
+    refundable_jpy = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id", "invoice", "amount_jpy", "application_fee_jpy", "specialist_share_jpy", "status", "failure_message",
+            "refunded_jpy", "fee_refunded_jpy", "transfer_reversed_jpy", "refundable_jpy", "created_at",
+            "succeeded_at", "refunds",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PaymentDetailSerializer(WithHistory, PaymentSerializer):
+    class Meta(PaymentSerializer.Meta):
+        fields = [*PaymentSerializer.Meta.fields, "history"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
+    company = serializers.UUIDField(source="engagement.company_id", read_only=True)
+    specialist = serializers.UUIDField(source="engagement.specialist_id", read_only=True)
+    specialist_name = serializers.CharField(source="engagement.specialist.display_name", read_only=True)
+    title = serializers.CharField(source="engagement.request.title", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id", "number", "engagement", "company", "specialist", "specialist_name", "title", "kind",
+            "period_start", "period_end", "amount_jpy", "fee_bps", "platform_fee_jpy", "specialist_share_jpy",
+            "issued_on", "due_on", "status", "is_overdue", "paid_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class InvoiceDetailSerializer(WithHistory, InvoiceSerializer):
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [*InvoiceSerializer.Meta.fields, "lines", "payments", "history"]
+        read_only_fields = fields
+
+
+class PayInputSerializer(serializers.Serializer[Any]):
+    payment_method = serializers.RegexField(
+        r"^[A-Za-z0-9_]{3,255}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A PaymentMethod id from Stripe.js (confirmed here); omit to confirm in the browser.",
+    )
+
+
+class PayOutputSerializer(serializers.Serializer[Any]):
+    payment = PaymentSerializer()
+    intent_status = serializers.CharField(help_text="Stripe's PaymentIntent status (requires_action: 3-D Secure).")
+    client_secret = serializers.CharField(help_text="For Stripe.js in the payer's browser only.")
+
+
+class RefundInputSerializer(serializers.Serializer[Any]):
+    amount_jpy = serializers.IntegerField(
+        min_value=1, max_value=2_000_000_000, required=False, help_text="Whole yen; omit for all that is left."
+    )
+    reason = serializers.CharField(max_length=2000)
+
+
+class VoidInputSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000)
+
+
+class TimeEntrySerializer(serializers.ModelSerializer[TimeEntry]):
+    engagement = VisiblePrimaryKeyRelatedField(selector=engagements_visible_to)
+    hours = serializers.DecimalField(
+        max_digits=4, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal(24), coerce_to_string=False
+    )
+    description = serializers.CharField(max_length=500)
+
+    class Meta:
+        model = TimeEntry
+        fields = ["id", "engagement", "work_date", "hours", "description", "status", "invoice", "created_at"]
+        read_only_fields = ["id", "status", "invoice", "created_at"]
+
+
+class TimeEntryDetailSerializer(WithHistory, TimeEntrySerializer):
+    class Meta(TimeEntrySerializer.Meta):
+        fields = [*TimeEntrySerializer.Meta.fields, "history"]
+        read_only_fields = [*TimeEntrySerializer.Meta.read_only_fields, "history"]
