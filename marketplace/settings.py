@@ -304,6 +304,11 @@ SPECTACULAR_SETTINGS = {
         "MatchRunStatusEnum": "matching.models.MatchRun.Status",
         "ProposalStatusEnum": "matching.models.Proposal.Status",
         "EngagementStatusEnum": "matching.models.Engagement.Status",
+        "InvoiceStatusEnum": "billing.models.Invoice.Status",
+        "InvoiceKindEnum": "billing.models.Invoice.Kind",
+        "PaymentStatusEnum": "billing.models.Payment.Status",
+        "RefundStatusEnum": "billing.models.Refund.Status",
+        "TimeEntryStatusEnum": "billing.models.TimeEntry.Status",
     },
 }
 

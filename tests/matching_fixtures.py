@@ -41,5 +41,5 @@ def make_engagement(proposal, *, kind=None, **fields):
         }
     return Engagement.objects.create(
         request=request, proposal=proposal, specialist=proposal.specialist, company=request.company, kind=kind,
-        started_on=today, **(terms | fields),
+        **({"started_on": today} | terms | fields),
     )  # fmt: skip

@@ -49,3 +49,30 @@ def stripe_standin(settings, tmp_path) -> Iterator[str]:
     yield base
     process.terminate()
     process.wait(timeout=10)
+
+
+AUTH = ("sk_test_standin", "")
+
+
+def wait_for(predicate, timeout: float = 15.0) -> bool:
+    """Poll until `predicate()` is true (webhooks arrive about a second after the event)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return bool(predicate())
+
+
+@pytest.fixture
+def stripe_webhooks(stripe_standin, live_server, settings) -> str:
+    """The stand-in delivers its (signed) events into the live test server's webhook."""
+    import requests
+
+    response = requests.post(
+        f"{stripe_standin}/_config/webhooks/tests",
+        data={"url": f"{live_server.url}/api/v1/billing/stripe/webhook/", "secret": settings.STRIPE_WEBHOOK_SECRET},
+        auth=AUTH, timeout=5,
+    )  # fmt: skip
+    assert response.status_code == 200
+    return stripe_standin

@@ -13,9 +13,12 @@ from django.test import Client
 from django.utils import timezone
 
 from billing import services
-from billing.models import ConnectedAccount, StripeEvent
+from billing.models import ConnectedAccount, Invoice, Payment, StripeEvent
+from notifications.models import Notification
+from tests.billing_fixtures import connected, engaged, invoice_for
 from tests.conftest import need_service
 from tests.talent_fixtures import make_specialist
+from workflow.models import StatusChange
 
 URL = "/api/v1/billing/stripe/webhook/"
 SECRET = "whsec_test_only_not_a_secret"
@@ -140,3 +143,112 @@ def test_eight_simultaneous_deliveries_store_one_event(specialist_bob):
     assert codes == [200] * 8
     assert StripeEvent.objects.count() == 1
     assert StripeEvent.objects.get().attempts <= 1
+
+
+# --- payments: any order, any number of deliveries, one end state -------------------------
+
+
+@pytest.fixture
+def paying(alice_company, sme_alice, specialist_bob):
+    """Alice's invoice of 33,000 yen with an attempt at Stripe (pi_alice), not yet confirmed."""
+    bob = make_specialist(specialist_bob)
+    connected(bob, account_id="acct_bob", payouts=False)
+    invoice = invoice_for(engaged(alice_company, sme_alice, bob, fee_jpy=33_000))
+    return Payment.objects.create(
+        invoice=invoice, amount_jpy=33_000, application_fee_jpy=3_300, specialist_share_jpy=29_700,
+        destination_account="acct_bob", payment_intent_id="pi_alice",
+    )  # fmt: skip
+
+
+def intent_event(event_id, kind, payment, *, created):
+    status = {"payment_intent.succeeded": "succeeded", "payment_intent.payment_failed": "requires_payment_method"}
+    return {
+        "id": event_id, "object": "event", "type": kind, "created": created,
+        "data": {"object": {"id": "pi_alice", "object": "payment_intent", "amount": 33_000, "status": status[kind],
+                            "metadata": {"payment": str(payment.pk)},
+                            "last_payment_error": {"message": "Your card was declined."}}},
+    }  # fmt: skip
+
+
+def refund_event(event_id, *, created, amount=13_000):
+    return {
+        "id": event_id, "object": "event", "type": "refund.updated", "created": created,
+        "data": {"object": {"id": "re_outside", "object": "refund", "amount": amount, "status": "succeeded",
+                            "payment_intent": "pi_alice", "metadata": {}}},
+    }  # fmt: skip
+
+
+ORDERED = ["succeeded", "refunded", "failed", "updated"]
+
+
+def _end_state(payment):
+    payment.refresh_from_db()
+    invoice = Invoice.objects.get(pk=payment.invoice_id)
+    account = ConnectedAccount.objects.get(account_id="acct_bob")
+    return (
+        payment.status, payment.refunded_jpy, payment.fee_refunded_jpy, payment.transfer_reversed_jpy,
+        invoice.status, account.payouts_enabled, payment.refunds.count(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "order",
+    [ORDERED, ["refunded", "failed", "updated", "succeeded"], ["failed", "updated", "refunded", "succeeded"],
+     ["updated", "succeeded", "failed", "refunded"], ["refunded", "succeeded", "updated", "failed"]],
+    ids="-".join,
+)  # fmt: skip
+def test_payment_events_in_any_order_end_in_the_same_state(db, paying, order, django_capture_on_commit_callbacks):
+    """Stripe's real order (succeeded, then a refund made at Stripe, a stale failure, an account
+    update) and shuffles of it end alike: refunded in part, the invoice paid, payouts on."""
+    events = {
+        "succeeded": intent_event("evt_s", "payment_intent.succeeded", paying, created=1_790_000_010),
+        "refunded": refund_event("evt_r", created=1_790_000_020),
+        "failed": intent_event("evt_f", "payment_intent.payment_failed", paying, created=1_790_000_005),
+        "updated": event("evt_u", created=1_790_000_030, payouts=True),
+    }
+    client = Client()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in order:
+            assert deliver(client, events[name]).status_code == 200
+        for name in order:  # and every one of them again
+            assert deliver(client, events[name]).json()["duplicate"] is True
+
+    assert _end_state(paying) == ("partially_refunded", 13_000, 1_300, 11_700, "paid", True, 1)
+    assert Notification.objects.filter(kind="payment_received").count() == 2  # Alice and Bob, once
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_eight_simultaneous_deliveries_of_a_payment_have_one_effect(alice_company, sme_alice, specialist_bob):
+    need_service("PostgreSQL (concurrent inserts)", connection.vendor == "postgresql")
+    bob = make_specialist(specialist_bob)
+    connected(bob, account_id="acct_bob")
+    invoice = invoice_for(engaged(alice_company, sme_alice, bob, fee_jpy=33_000))
+    payment = Payment.objects.create(
+        invoice=invoice, amount_jpy=33_000, application_fee_jpy=3_300, specialist_share_jpy=29_700,
+        destination_account="acct_bob", payment_intent_id="pi_alice",
+    )  # fmt: skip
+    body = intent_event("evt_pay", "payment_intent.succeeded", payment, created=1_790_000_010)
+    start = threading.Barrier(8)
+    codes: list[int] = []
+
+    def call():
+        start.wait()
+        try:
+            codes.append(deliver(Client(), body).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert codes == [200] * 8
+    payment.refresh_from_db()
+    invoice.refresh_from_db()
+    assert (payment.status, invoice.status) == ("succeeded", "paid")
+    assert StatusChange.objects.filter(object_id=invoice.pk, to_status="paid").count() == 1
+    assert StatusChange.objects.filter(object_id=payment.pk, to_status="succeeded").count() == 1
+    assert Notification.objects.filter(kind="payment_received").count() == 2

@@ -270,8 +270,10 @@ async def connect_of(request: web.Request) -> web.Response:
 
 
 async def faults(request: web.Request) -> web.Response:
-    data = await request.json()
-    DROPS[str(data["drop_response"])] = int(data.get("times", 1))
+    """POST sets a fault; GET says how many answers are still to be dropped."""
+    if request.method == "POST":
+        data = await request.json()
+        DROPS[str(data["drop_response"])] = int(data.get("times", 1))
     return web.json_response({"drops": DROPS})
 
 
@@ -311,6 +313,7 @@ def main() -> None:
     app.router.add_post("/_sim/accounts/{id}/complete", complete_onboarding)
     app.router.add_get("/_sim/connect/{id}", connect_of)
     app.router.add_post("/_sim/faults", faults)
+    app.router.add_get("/_sim/faults", faults)
     app.router.add_get("/_sim/count/{kind}", count_of)
     app.middlewares.append(simulation)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None)
