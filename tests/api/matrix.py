@@ -167,10 +167,35 @@ MATRIX.update(
     }
 )
 
-# Billing: specialists onboard to Connect; without STRIPE_SECRET_KEY (as here) it says so: 503.
+# Billing, configured but with Stripe out of reach (a closed local port). {invoice}: Alice's shop's
+# open retainer invoice (Bob has no payout account: paying is a 409, before any Stripe call);
+# {payment}: a captured payment of another invoice; {time_entry}: hours Bob logged, not yet
+# confirmed, on an hourly job ({hourly}). The 社労士 reaches none of it.
+BILLING_READERS = row(401, 200, 404, 200, 404, 200, 404, 200)
+ADMIN_ACTS = row(401, 403, 403, 403, 403, 200, 404, 200)
+SME_ANSWERS = row(401, 200, 404, 403, 403, 403, 403, 404)
 MATRIX.update(
     {
+        # Onboarding calls Stripe, which is out of reach here: 503 "did not answer" for specialists.
         ("POST", "/api/v1/billing/connect/onboard/"): (row(401, 403, 403, 503, 503, 403, 403, 403), {}),
+        ("GET", "/api/v1/invoices/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/invoices/{invoice}/"): (BILLING_READERS, None),
+        ("GET", "/api/v1/invoices/{invoice}/invoice.pdf"): (BILLING_READERS, None),
+        ("POST", "/api/v1/invoices/{invoice}/pay/"): (row(401, 409, 404, 403, 403, 403, 403, 404), {}),
+        ("POST", "/api/v1/invoices/{invoice}/void/"): (ADMIN_ACTS, {"note": "二重請求"}),
+        ("GET", "/api/v1/invoices/export/"): (row(401, 403, 403, 403, 403, 200, 200, 200), None),
+        ("GET", "/api/v1/payments/{payment}/"): (BILLING_READERS, None),
+        ("GET", "/api/v1/payments/{payment}/receipt.pdf"): (BILLING_READERS, None),
+        ("POST", "/api/v1/payments/{payment}/refund/"): (
+            row(401, 403, 403, 403, 403, 202, 404, 202),
+            {"amount_jpy": 1000, "reason": "一部未実施"},
+        ),
+        ("GET", "/api/v1/time-entries/"): (AUTHENTICATED_200, None),
+        # Another specialist's engagement id answers like a missing one: 400.
+        ("POST", "/api/v1/time-entries/"): (row(401, 403, 403, 201, 400, 403, 403, 403), "new_time_entry"),
+        ("GET", "/api/v1/time-entries/{time_entry}/"): (BILLING_READERS, None),
+        ("POST", "/api/v1/time-entries/{time_entry}/confirm/"): (SME_ANSWERS, {}),
+        ("POST", "/api/v1/time-entries/{time_entry}/dispute/"): (SME_ANSWERS, {"note": "重複しています"}),
     }
 )
 

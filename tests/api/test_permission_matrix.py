@@ -8,11 +8,14 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Company, CompanyMembership
+from billing import invoicing
+from billing.models import Invoice, Payment, Refund, TimeEntry
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
 from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
 from talent.models import Certification, Specialist
 from tests import factories
 from tests.api.matrix import MATRIX, PUBLIC_WRITES
+from tests.billing_fixtures import engaged, invoice_for
 from tests.matching_fixtures import make_engagement, make_request
 from tests.personas import PERSONAS
 from tests.subsidies_fixtures import make_hire, programs
@@ -22,9 +25,13 @@ from workflow.models import StatusChange
 
 @pytest.fixture
 def world(
-    request, tokyo, osaka, sme_alice, alice_company, sme_erin, erin_company, specialist_bob, specialist_bea,
+    request, settings, tokyo, osaka, sme_alice, alice_company, sme_erin, erin_company, specialist_bob, specialist_bea,
     admin_carol, admin_oscar, operator_olga,
 ):  # fmt: skip
+    # Billing configured, Stripe itself out of reach (a closed local port): the rows show who may
+    # call what; no row here may complete a Stripe call.
+    settings.STRIPE_SECRET_KEY = "sk_test_matrix"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
     alice_company.status = Company.Status.PENDING
     alice_company.save()
     bob = make_specialist(
@@ -38,6 +45,7 @@ def world(
     factories.MembershipFactory(user=request.getfixturevalue("attorney_sam"), company=shop, role="labour_attorney")
     newcomer = factories.UserFactory(email="new-sharoushi@example.test", role="sme")
     matching = _matching_world(shop, sme_alice, bob, tokyo)
+    world_ids = matching
     return {
         "personas": {
             name: request.getfixturevalue(persona.fixture) if persona.fixture else None
@@ -83,6 +91,12 @@ def world(
             "new_case": lambda: {"engagement": str(matching["hire"]), "program": str(matching["career_up"])},
             "new_document": lambda: {"document_type": "attendance", "file": pdf("attendance.pdf")},
             "new_attorney": lambda: {"email": newcomer.email},
+            "new_time_entry": lambda: {
+                "engagement": str(world_ids["hourly"]),
+                "work_date": "2026-10-05",
+                "hours": "1.5",
+                "description": "報告書作成",
+            },
             "new_certification": lambda: {
                 "kind": "sg",
                 "number": "SG-2024-04-01234",
@@ -118,7 +132,9 @@ def _matching_world(company, owner, bob, chamber):
         status="collecting_documents",
     )  # fmt: skip
     document = services_upload(case, owner)
+    billing = _billing_world(company, owner, bob, engagement)
     return {
+        **billing,
         "request": request.id,
         "draft": draft.id,
         "run": run.id,
@@ -135,6 +151,25 @@ def _matching_world(company, owner, bob, chamber):
         "case": case.id,
         "document": document.id,
     }
+
+
+def _billing_world(company, owner, bob, retainer):
+    """An open invoice of the retainer (Bob has no payout account yet, so paying it is a 409),
+    a paid one with its captured payment, and hours Bob logged on an hourly job."""
+    open_invoice = invoice_for(retainer, start=datetime.date(2026, 9, 15), today=datetime.date(2026, 10, 20))
+    invoicing.issue_due_invoices(today=datetime.date(2026, 11, 20))  # the retainer's next month
+    paid = Invoice.objects.exclude(pk=open_invoice.pk).get(engagement=retainer)
+    Invoice.objects.filter(pk=paid.pk).update(status="paid")
+    payment = Payment.objects.create(
+        invoice=paid, amount_jpy=paid.amount_jpy, application_fee_jpy=paid.platform_fee_jpy,
+        specialist_share_jpy=paid.specialist_share_jpy, destination_account="acct_bob", payment_intent_id="pi_matrix",
+        status="succeeded",
+    )  # fmt: skip
+    hourly = engaged(company, owner, bob, kind="incident", title="初動対応", service_start=datetime.date(2026, 10, 1))
+    entry = TimeEntry.objects.create(
+        engagement=hourly, work_date=datetime.date(2026, 10, 2), hours=2, description="ログ解析", logged_by=bob.user
+    )
+    return {"invoice": open_invoice.id, "payment": payment.id, "hourly": hourly.id, "time_entry": entry.id}
 
 
 def services_upload(case, owner):
@@ -162,6 +197,10 @@ def snapshot():
         list(SubsidyDocument.objects.order_by("id").values()),
         CaseComment.objects.count(),
         CompanyMembership.objects.count(),
+        list(Invoice.objects.order_by("id").values()),
+        list(Payment.objects.order_by("id").values()),
+        list(Refund.objects.order_by("id").values()),
+        list(TimeEntry.objects.order_by("id").values()),
     )
 
 
@@ -213,6 +252,9 @@ def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(wor
     SubsidyDocument.objects.all().delete()
     SubsidyCase.objects.all().delete()
     proposal = Engagement.objects.get(kind="advisor").proposal
+    Payment.objects.all().delete()
+    TimeEntry.objects.all().delete()
+    Invoice.objects.all().delete()
     for engagement in Engagement.objects.all():
         Proposal.objects.filter(pk=engagement.proposal_id).update(status="accepted")
         engagement.delete()
@@ -220,7 +262,8 @@ def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(wor
     client = client_for(alice)
 
     for path in GET_ROUTES:
-        if any(key in path for key in ("{engagement}", "{review_row}", "{case}", "{document}")):
+        if any(key in path for key in ("{engagement}", "{review_row}", "{case}", "{document}", "{invoice}",
+                                       "{payment}", "{time_entry}")):  # fmt: skip
             continue
         response = client.get(path.format(**world["ids"]), {"page_size": 100})
         assert not contact_in(response, bob), path
@@ -257,6 +300,8 @@ LISTS = {
     "/api/v1/reviews/": ("/api/v1/reviews/{id}/", Review),
     "/api/v1/subsidy-programs/": ("/api/v1/subsidy-programs/{id}/", SubsidyProgram),
     "/api/v1/subsidy-cases/": ("/api/v1/subsidy-cases/{id}/", SubsidyCase),
+    "/api/v1/invoices/": ("/api/v1/invoices/{id}/", Invoice),
+    "/api/v1/time-entries/": ("/api/v1/time-entries/{id}/", TimeEntry),
 }
 
 

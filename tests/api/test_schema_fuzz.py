@@ -29,8 +29,11 @@ def keep_connection(db):
 
 
 @pytest.fixture
-def role_headers(keep_connection, admin_carol, sme_alice, alice_company, specialist_bob):
-    """Each case is sent as an SME owner, a chamber admin and a specialist."""
+def role_headers(keep_connection, settings, admin_carol, sme_alice, alice_company, specialist_bob):
+    """Each case is sent as an SME owner, a chamber admin and a specialist. Billing is configured
+    (its 503 while switched off is tested in tests/billing), with Stripe at a closed local port."""
+    settings.STRIPE_SECRET_KEY = "sk_test_fuzz"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
     return [
         {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
         for user in (sme_alice, admin_carol, specialist_bob)
