@@ -224,7 +224,9 @@ class Payment(models.Model):
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.PENDING: {Status.SUCCEEDED, Status.FAILED, Status.CANCELED},
-        Status.FAILED: {Status.SUCCEEDED},
+        # A failed attempt may still be paid at Stripe (the browser retries with its client
+        # secret) until it is canceled, which a new attempt does first.
+        Status.FAILED: {Status.SUCCEEDED, Status.CANCELED},
         Status.SUCCEEDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
         Status.PARTIALLY_REFUNDED: {Status.REFUNDED},
     }

@@ -166,8 +166,9 @@ def _payout_account(invoice: Invoice) -> ConnectedAccount:
 
 
 def _attempt(invoice: Invoice, user: User, account: ConnectedAccount, *, new_card: bool) -> Payment:
-    """The invoice's attempt in flight, or a new one. A new card replaces an attempt already at
-    Stripe: that PaymentIntent is canceled first, so it can never be paid beside its successor."""
+    """The invoice's attempt in flight, or a new one. Before a new attempt, earlier ones still
+    payable at Stripe (a failed one, or one a new card replaces) are canceled there, so two
+    attempts can never both be paid."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if invoice.status != Invoice.Status.OPEN:
@@ -178,10 +179,12 @@ def _attempt(invoice: Invoice, user: User, account: ConnectedAccount, *, new_car
         pending = invoice.payments.filter(status=Payment.Status.PENDING).first()
         if pending is not None and not (new_card and pending.payment_intent_id):
             return pending
-    if pending is not None and pending.payment_intent_id:
-        stripe_client.cancel_payment_intent(intent_id=pending.payment_intent_id, payment_id=pending.pk)
-        with transaction.atomic():
-            _apply_intent_state(pending, "canceled", failure=_("Replaced by a payment with another card."))
+        replaced = list(
+            invoice.payments.filter(status__in=[Payment.Status.PENDING, Payment.Status.FAILED]).exclude(
+                payment_intent_id=None
+            )
+        )
+    _cancel_at_stripe(replaced, reason=_("Replaced by a new payment attempt."))
     with transaction.atomic():
         try:
             payment = Payment.objects.create(
@@ -193,6 +196,16 @@ def _attempt(invoice: Invoice, user: User, account: ConnectedAccount, *, new_car
             raise Conflict(_("A payment of this invoice is already under way; try again.")) from exc
         record_transition(payment, by=user, from_status="", to_status=payment.status)
     return payment
+
+
+def _cancel_at_stripe(payments: list[Payment], *, reason: str) -> None:
+    """Cancel these attempts' PaymentIntents (outside any transaction: Stripe is slow), then
+    record it. Stripe refusing (the money was taken meanwhile) is a 409; its webhook tells us."""
+    for payment in payments:
+        if payment.payment_intent_id:
+            stripe_client.cancel_payment_intent(intent_id=payment.payment_intent_id, payment_id=payment.pk)
+        with transaction.atomic():
+            _apply_intent_state(payment, "canceled", failure=reason)
 
 
 def pay_invoice(*, invoice: Invoice, user: User, payment_method: str = "") -> PaymentStart:
@@ -282,22 +295,22 @@ def _payment_succeeded(payment: Payment) -> str:
     return "applied" if moved else "ignored: already there"
 
 
-@transaction.atomic
 def void_invoice(*, invoice: Invoice, user: User, note: str) -> Invoice:
-    """A chamber admin cancels an open invoice with a reason; an attempt in flight is canceled
-    at Stripe first. Its hours are freed for the next invoice; its period is not issued again."""
+    """A chamber admin cancels an open invoice with a reason; attempts in flight are canceled at
+    Stripe first. Its hours are freed for the next invoice; its period is not issued again."""
     access.ensure_admin_of(user, invoice.engagement.company.chamber_id, _("Invoice not found."))
     if not note.strip():
         raise ValidationFailed(_("Give the reason."), field="note")
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status != Invoice.Status.OPEN:
         raise InvalidTransition(invoice, to=Invoice.Status.VOID)
-    for pending in invoice.payments.filter(status=Payment.Status.PENDING):
-        if pending.payment_intent_id:
-            stripe_client.cancel_payment_intent(intent_id=pending.payment_intent_id, payment_id=pending.pk)
-        _apply_intent_state(pending, "canceled", failure=_("The invoice was voided."))
-    transition(invoice, to=Invoice.Status.VOID, by=user, note=note)
-    invoice.time_entries.update(invoice=None)
+    in_flight = list(invoice.payments.filter(status__in=[Payment.Status.PENDING, Payment.Status.FAILED]))
+    _cancel_at_stripe(in_flight, reason=_("The invoice was voided."))
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.payments.filter(status=Payment.Status.PENDING).exists():
+            raise Conflict(_("A payment of this invoice is under way; try again."))
+        transition(invoice, to=Invoice.Status.VOID, by=user, note=note)
+        invoice.time_entries.update(invoice=None)
     return invoice
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Chamber, Company, User
+from billing.models import Invoice
 
 
 def test_create_chamber_admin_creates_the_chamber_and_its_admin(db):
@@ -50,10 +51,12 @@ def test_create_chamber_admin_prompts_for_the_password(db, monkeypatch):
 
 def test_load_demo_is_idempotent_and_covers_every_size_class(db):
     call_command("load_demo")
-    counts = (User.objects.count(), Company.objects.count(), Chamber.objects.count())
+    counts = (User.objects.count(), Company.objects.count(), Chamber.objects.count(), Invoice.objects.count())
     call_command("load_demo")
 
-    assert (User.objects.count(), Company.objects.count(), Chamber.objects.count()) == counts
+    assert (User.objects.count(), Company.objects.count(), Chamber.objects.count(), Invoice.objects.count()) == counts
+    # The demo retainer's two past months and a month of the consultation's confirmed hours.
+    assert sorted(Invoice.objects.values_list("kind", flat=True)) == ["hours", "retainer", "retainer"]
     assert {c.size_class for c in Company.objects.all()} == {"small_scale", "sme", "large"}
     assert set(Chamber.objects.values_list("prefecture", flat=True)) == {"13", "27"}
     assert User.objects.filter(role="chamber_admin").count() == 2
@@ -72,7 +75,7 @@ def test_load_demo_is_idempotent_and_covers_every_size_class(db):
             "workflow": ["statuschange"],
             "notifications": ["notification"],
             "subsidies": ["subsidyprogram", "subsidycase"],
-            "billing": ["stripeevent", "connectedaccount"],
+            "billing": ["stripeevent", "connectedaccount", "invoice", "payment", "refund", "timeentry"],
             "talent": ["skill", "specialist", "certification"],
             "matching": ["advisorrequest", "matchrun", "proposal", "engagement", "review"],
         }.items()

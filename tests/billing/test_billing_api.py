@@ -315,3 +315,10 @@ def test_lists_of_invoices_and_hours_take_a_fixed_number_of_queries(
     assert len(invoices.json()["results"]) == Invoice.objects.count()
     assert len(hours.json()["results"]) == 6
     assert StatusChange.objects.filter(to_status="open").count() == Invoice.objects.count()
+
+
+def test_the_api_version_we_send_is_the_one_the_pinned_library_is_typed_for():
+    import stripe
+    from django.conf import settings
+
+    assert settings.STRIPE_API_VERSION == stripe.api_version

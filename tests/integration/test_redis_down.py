@@ -41,6 +41,9 @@ def server(tmp_path):
         "TEST_REAL_CACHE": "1",
         "TEST_CELERY_EAGER": "0",
         "REDIS_URL": f"redis://127.0.0.1:{_closed_port()}/0",
+        # Billing configured (its 503 while off is on purpose, tested in tests/billing); no read calls Stripe.
+        "STRIPE_SECRET_KEY": "sk_test_redis_down",
+        "STRIPE_API_BASE": f"http://127.0.0.1:{_closed_port()}",
     }
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(

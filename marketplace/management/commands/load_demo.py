@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts.models import User
+from billing import demo as billing_demo
 from matching import demo as matching_demo
 from matching.models import Engagement
 from subsidies import demo as subsidies_demo
@@ -32,6 +33,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Requests: {walked.requests} created; no specialist fitted them, so nothing matched.")
         else:
             self.stdout.write("Requests: already loaded (nothing new).")
+        invoices = billing_demo.seed()
+        if invoices:
+            self.stdout.write(
+                f"Invoices: {invoices} (a retainer's past months and a month of confirmed hours), open; paying them "
+                "needs Stripe (README: billing with the local stand-in)."
+            )
         programs = subsidies_demo.seed_programs()
         self.stdout.write(f"Subsidy programs: {programs} created (illustrative, modelled on real ones).")
         hire = Engagement.objects.filter(kind="hire", company__chamber__name__contains="(demo)").first()
