@@ -317,8 +317,7 @@ def test_lists_of_invoices_and_hours_take_a_fixed_number_of_queries(
     assert StatusChange.objects.filter(to_status="open").count() == Invoice.objects.count()
 
 
-def test_the_api_version_we_send_is_the_one_the_pinned_library_is_typed_for():
+def test_the_api_version_we_send_is_the_one_the_pinned_library_is_typed_for(settings):
     import stripe
-    from django.conf import settings
 
-    assert settings.STRIPE_API_VERSION == stripe.api_version
+    assert stripe.api_version == settings.STRIPE_API_VERSION
