@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Engagement
+from notifications.models import OutboxRow
 from talent.models import Specialist
 
 
-class StripeEvent(models.Model):
+class StripeEvent(OutboxRow):
     """A webhook event, stored by its unique id in the request that delivered it.
 
     Processing is tracked by timestamps (like the notification outbox): waiting while
@@ -28,11 +29,8 @@ class StripeEvent(models.Model):
     created = models.DateTimeField(_("created at Stripe"))
     payload = models.JSONField(_("payload"))
     received_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     result = models.CharField(_("result"), max_length=200, blank=True, default="")
-    last_error = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("Stripe event")
@@ -280,7 +278,7 @@ class Payment(models.Model):
         return self.amount_jpy - self.refunded_jpy if self.status in self.CAPTURED else 0
 
 
-class Refund(models.Model):
+class Refund(OutboxRow):
     """Money returned to the SME, with the platform fee and the specialist's transfer reversed in
     proportion. Requested by a chamber admin (or found at Stripe); sent to Stripe by a task on
     commit through the outbox, so a lost message is swept and sent again with the same key."""
@@ -306,10 +304,7 @@ class Refund(models.Model):
     failure_message = models.CharField(_("why it failed"), max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # The outbox: sent to Stripe once; `sent_at` once Stripe answered.
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("refund")

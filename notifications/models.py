@@ -8,7 +8,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class Notification(models.Model):
+class OutboxRow(models.Model):
+    """What the outbox mechanism (notifications/outbox.py) keeps on a row that stands for work
+    to do after a commit: who holds it, how often it was tried, why it last failed. Each model
+    adds its own `done` and `created` timestamps."""
+
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class Notification(OutboxRow):
     """One message to one person about one event, rendered in their language when written.
 
     Delivery is tracked by timestamps, not a workflow status: a row is waiting while
@@ -25,10 +38,7 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
     created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")

@@ -6,8 +6,9 @@ task enqueued on commit claims it with one conditional UPDATE, so one sender at 
 acts on it; a sender that fails releases the claim; a beat sweeper re-sends rows that
 waited too long (the broker was down, a worker died). A done row is never claimed again.
 
-Models using it carry `claimed_at`, `attempts` and `last_error`, plus their own `done`
-and `created` timestamps (named for what they mean: `sent_at`, `processed_at`, ...).
+Models using it inherit `notifications.models.OutboxRow` (`claimed_at`, `attempts`,
+`last_error`) and add their own `done` and `created` timestamps (named for what they mean:
+`sent_at`, `processed_at`, ...).
 """
 
 import datetime

@@ -1,17 +1,14 @@
 """Races on PostgreSQL: many simultaneous calls on one transition, exactly one wins."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.models import Company
 from matching.models import Engagement, MatchRun, Proposal
 from notifications.models import Notification
 from talent.models import Specialist
-from tests.conftest import need_service
 from tests.matching_fixtures import make_request
 from tests.talent_fixtures import make_specialist
+from tests.threads import at_once
 from workflow.models import StatusChange
 
 # Serialized rollback puts back the data migrations' rows (the skill taxonomy) that the flush removes.
@@ -21,25 +18,8 @@ CALLERS = 20
 
 
 def race(client_for, user, url, body):
-    """CALLERS threads, released together, each with its own connection; their status codes."""
-    need_service("PostgreSQL (row locks across connections)", connection.vendor == "postgresql")
-    start = threading.Barrier(CALLERS)
-    codes: list[int] = []
-
-    def call():
-        client = client_for(user)
-        start.wait()
-        try:
-            codes.append(client.post(url, body, format="json").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=call) for _ in range(CALLERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(codes)
+    """CALLERS simultaneous posts, each with its own connection; their status codes."""
+    return sorted(at_once(CALLERS, lambda: client_for(user).post(url, body, format="json").status_code))
 
 
 @pytest.fixture

@@ -3,19 +3,17 @@
 completion, hires never."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from billing import invoicing
 from billing.models import Invoice, TimeEntry
 from matching.models import Engagement
 from notifications.models import Notification
 from tests.billing_fixtures import engaged
-from tests.conftest import need_service
 from tests.talent_fixtures import make_specialist
+from tests.threads import at_once
 from workflow.models import StatusChange
 
 D = datetime.date
@@ -176,25 +174,11 @@ def test_a_fixed_fee_is_invoiced_once_when_the_work_is_completed(db, alice_compa
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_four_issuing_runs_at_once_issue_each_period_once(alice_company, sme_alice, specialist_bob):
-    need_service("PostgreSQL (row locks across connections)", connection.vendor == "postgresql")
     bob = make_specialist(specialist_bob)
     for fee in (40_000, 55_000, 70_000):
         engaged(alice_company, sme_alice, bob, fee_jpy=fee, service_start=D(2026, 8, 1))
-    start = threading.Barrier(4)
-    issued: list[int] = []
 
-    def run():
-        start.wait()
-        try:
-            issued.append(len(invoicing.issue_due_invoices(today=D(2026, 11, 2))))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    issued = at_once(4, lambda: len(invoicing.issue_due_invoices(today=D(2026, 11, 2))))
 
     assert sum(issued) == 9  # three engagements x three months (Aug, Sep, Oct), whoever issued them
     assert Invoice.objects.count() == 9

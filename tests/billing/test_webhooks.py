@@ -3,12 +3,10 @@ its effect applied once and only forward, and nothing lost when the broker was d
 
 import datetime
 import json
-import threading
 import time
 
 import pytest
 import stripe
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -16,8 +14,8 @@ from billing import services
 from billing.models import ConnectedAccount, Invoice, Payment, StripeEvent
 from notifications.models import Notification
 from tests.billing_fixtures import connected, engaged, invoice_for
-from tests.conftest import need_service
 from tests.talent_fixtures import make_specialist
+from tests.threads import at_once
 from workflow.models import StatusChange
 
 URL = "/api/v1/billing/stripe/webhook/"
@@ -121,24 +119,8 @@ def test_an_event_stored_while_the_broker_was_down_is_processed_by_the_sweeper(d
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_simultaneous_deliveries_store_one_event(specialist_bob):
-    need_service("PostgreSQL (concurrent inserts)", connection.vendor == "postgresql")
     ConnectedAccount.objects.create(specialist=make_specialist(specialist_bob), account_id="acct_bob")
-    start = threading.Barrier(8)
-    codes: list[int] = []
-
-    def call():
-        client = Client()
-        start.wait()
-        try:
-            codes.append(deliver(client, event()).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=call) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    codes = at_once(8, lambda: deliver(Client(), event()).status_code)
 
     assert codes == [200] * 8
     assert StripeEvent.objects.count() == 1
@@ -221,7 +203,6 @@ def test_payment_events_in_any_order_end_in_the_same_state(db, paying, order, dj
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_simultaneous_deliveries_of_a_payment_have_one_effect(alice_company, sme_alice, specialist_bob):
-    need_service("PostgreSQL (concurrent inserts)", connection.vendor == "postgresql")
     bob = make_specialist(specialist_bob)
     connected(bob, account_id="acct_bob")
     invoice = invoice_for(engaged(alice_company, sme_alice, bob, fee_jpy=33_000))
@@ -230,21 +211,8 @@ def test_eight_simultaneous_deliveries_of_a_payment_have_one_effect(alice_compan
         destination_account="acct_bob", payment_intent_id="pi_alice",
     )  # fmt: skip
     body = intent_event("evt_pay", "payment_intent.succeeded", payment, created=1_790_000_010)
-    start = threading.Barrier(8)
-    codes: list[int] = []
 
-    def call():
-        start.wait()
-        try:
-            codes.append(deliver(Client(), body).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=call) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    codes = at_once(8, lambda: deliver(Client(), body).status_code)
 
     assert codes == [200] * 8
     payment.refresh_from_db()
