@@ -86,14 +86,29 @@ def _unknown(data: dict[str, Any], allowed: set[str]) -> str | None:
     return next((name for name in data if name not in allowed), None)
 
 
-async def create_account(request: web.Request) -> web.Response:
-    key, replay = _replayed(request)
-    if replay is not None:
-        return replay
-    data = await _form(request)
-    unknown = _unknown(data, ACCOUNT_FIELDS)
-    if unknown:
-        return _error(400, f"Received unknown parameter: {unknown}", unknown)
+def checked_create(allowed: set[str]) -> Any:
+    """A create as Stripe takes it: an Idempotency-Key seen before replays its answer; a
+    parameter the SDK's typed params do not name is a 400. The handler gets the key and the
+    parsed form."""
+
+    def wrap(handler: Any) -> Any:
+        async def create(request: web.Request) -> web.Response:
+            key, replay = _replayed(request)
+            if replay is not None:
+                return replay
+            data = await _form(request)
+            unknown = _unknown(data, allowed)
+            if unknown:
+                return _error(400, f"Received unknown parameter: {unknown}", unknown)
+            return await handler(request, key, data)
+
+        return create
+
+    return wrap
+
+
+@checked_create(ACCOUNT_FIELDS)
+async def create_account(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
     account = {
         "id": f"acct_{secrets.token_hex(8)}", "object": "account", "type": data.get("type", "express"),
         "country": data.get("country", "JP"), "email": data.get("email"), "charges_enabled": False,
@@ -101,8 +116,7 @@ async def create_account(request: web.Request) -> web.Response:
         "created": int(time.time()), "simulated": True,
     }  # fmt: skip
     ACCOUNTS[account["id"]] = account
-    if key:
-        REPLAYS[key] = (200, account)
+    _remember(key, 200, account)
     return web.json_response(account)
 
 
@@ -111,22 +125,15 @@ async def get_account(request: web.Request) -> web.Response:
     return web.json_response(account) if account else _error(404, "No such account", "id")
 
 
-async def create_account_link(request: web.Request) -> web.Response:
-    key, replay = _replayed(request)
-    if replay is not None:
-        return replay
-    data = await _form(request)
-    unknown = _unknown(data, LINK_FIELDS)
-    if unknown:
-        return _error(400, f"Received unknown parameter: {unknown}", unknown)
+@checked_create(LINK_FIELDS)
+async def create_account_link(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
     if data.get("account") not in ACCOUNTS:
         return _error(400, "No such account", "account")
     link = {
         "object": "account_link", "created": int(time.time()), "expires_at": int(time.time()) + 300,
         "url": f"http://{request.host}/_sim/onboarding/{data['account']}", "simulated": True,
     }  # fmt: skip
-    if key:
-        REPLAYS[key] = (200, link)
+    _remember(key, 200, link)
     return web.json_response(link)
 
 
@@ -173,14 +180,8 @@ def _answer(request: web.Request, body: dict[str, Any], status: int = 200) -> we
     return web.json_response(body, status=status)
 
 
-async def create_payment_intent(request: web.Request) -> web.Response:
-    key, replay = _replayed(request)
-    if replay is not None:
-        return replay
-    data = await _form(request)
-    unknown = _unknown(data, INTENT_FIELDS)
-    if unknown:
-        return _error(400, f"Received unknown parameter: {unknown}", unknown)
+@checked_create(INTENT_FIELDS)
+async def create_payment_intent(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
     connect = {name: data.pop(name) for name in list(data) if name not in LOCAL_INTENT}
     destination = (connect.get("transfer_data") or {}).get("destination")
     fee = int(connect.get("application_fee_amount") or 0)
@@ -216,14 +217,8 @@ async def create_payment_intent(request: web.Request) -> web.Response:
     return _answer(request, body)
 
 
-async def create_refund(request: web.Request) -> web.Response:
-    key, replay = _replayed(request)
-    if replay is not None:
-        return replay
-    data = await _form(request)
-    unknown = _unknown(data, REFUND_FIELDS)
-    if unknown:
-        return _error(400, f"Received unknown parameter: {unknown}", unknown)
+@checked_create(REFUND_FIELDS)
+async def create_refund(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
     connect = {name: data.pop(name) for name in list(data) if name not in LOCAL_REFUND}
     intent_id = data.get("payment_intent")
     if intent_id:
