@@ -3,6 +3,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer as JwtTokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts.models import Chamber, Company, User
 from accounts.prefectures import PREFECTURE_CHOICES, prefecture_name
@@ -14,6 +17,18 @@ class RegisterSerializer(serializers.Serializer[User]):
     password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
     role = serializers.ChoiceField(choices=[User.Role.SPECIALIST, User.Role.SME])
     name = serializers.CharField(max_length=150)
+
+
+class TokenRefreshSerializer(JwtTokenRefreshSerializer):
+    """simplejwt's refresh looks its user up with `.get()`, so a deleted user's token raised
+    DoesNotExist (a 500); here it is the same 401 as an inactive user's."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        refresh = self.token_class(attrs["refresh"])
+        user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
+        if user_id and not User.objects.filter(**{jwt_settings.USER_ID_FIELD: user_id}).exists():
+            raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
+        return super().validate(attrs)
 
 
 class ChamberSerializer(serializers.ModelSerializer[Chamber]):

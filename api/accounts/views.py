@@ -51,7 +51,7 @@ class TokenObtainPairView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
 
 
 class TokenRefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
-    pass
+    serializer_class = serializers.TokenRefreshSerializer
 
 
 class MeView(generics.RetrieveAPIView[User]):

@@ -172,3 +172,24 @@ def test_rotating_x_forwarded_for_does_not_escape_the_throttle(anon, sme_alice, 
     ]
 
     assert statuses[-1] == 429
+
+
+def test_the_refresh_token_of_a_deleted_user_is_401_not_500(anon, sme_alice):
+    tokens = anon.post("/api/v1/auth/token/", {"email": "alice@sme.test", "password": "correct-horse-battery"})
+    refresh = tokens.json()["refresh"]
+    sme_alice.delete()
+
+    response = anon.post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json")
+
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def test_the_refresh_token_of_a_deactivated_user_is_401(anon, sme_alice):
+    tokens = anon.post("/api/v1/auth/token/", {"email": "alice@sme.test", "password": "correct-horse-battery"})
+    sme_alice.is_active = False
+    sme_alice.save()
+
+    response = anon.post("/api/v1/auth/token/refresh/", {"refresh": tokens.json()["refresh"]}, format="json")
+
+    assert response.status_code == 401
