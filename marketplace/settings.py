@@ -186,8 +186,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Nightly at 02:00 JST: one match run per chamber with open requests.
     "nightly-match-runs": {"task": "matching.start_nightly_runs", "schedule": crontab(hour=2, minute=0)},
-    # Every 5 minutes: re-send match runs whose message was lost (broker down) or whose worker died.
-    "requeue-stalled-runs": {"task": "matching.requeue_stalled_runs", "schedule": 300.0},
+    # Every minute: re-send match runs whose message was lost (broker down) or whose heartbeat
+    # stopped (their worker died).
+    "requeue-stalled-runs": {"task": "matching.requeue_stalled_runs", "schedule": 60.0},
     # Daily at 04:00 JST: open requests 90 days past their start date expire.
     "expire-stale-requests": {
         "task": "matching.expire_stale_requests",
@@ -213,6 +214,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every 2 minutes: notifications still unsent (broker down, sender died) are sent again.
     "sweep-notifications": {"task": "notifications.sweep_notifications", "schedule": 120.0},
 }
+# A running match run writes a heartbeat this often; one silent for MATCHING_STALL_SECONDS lost
+# its worker (a whole-worker crash leaves its message unacknowledged until the visibility
+# timeout, an hour) and the sweeper sends it again.
+MATCHING_HEARTBEAT_SECONDS = env.float("MATCHING_HEARTBEAT_SECONDS", default=10.0)
+MATCHING_STALL_SECONDS = env.float("MATCHING_STALL_SECONDS", default=60.0)
+if MATCHING_STALL_SECONDS < 3 * MATCHING_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("MATCHING_STALL_SECONDS must be at least three heartbeats.")
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT.")
 

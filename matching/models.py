@@ -159,6 +159,9 @@ class MatchRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed by the executing worker every MATCHING_HEARTBEAT_SECONDS; a running run whose
+    # heartbeat stopped lost its worker and is sent again (services.requeue_stalled_runs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

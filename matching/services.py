@@ -1,12 +1,15 @@
 """Writes for requests, match runs, proposals and engagements."""
 
+import contextlib
 import datetime
 import logging
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,15 +177,44 @@ def start_match_run(
 
 def requeue_stalled_runs(*, queued_for: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[str]:
     """Beat: re-send runs queued for a while (their message was lost or never sent) and runs
-    'running' for longer than the broker's visibility timeout (their worker died). Executing a
-    run twice is harmless: execute_match_run claims it under a lock and writes idempotently."""
+    'running' whose heartbeat stopped (their worker died; its message would only come back
+    after the broker's visibility timeout). Executing a run twice is harmless:
+    execute_match_run claims it under a lock and writes idempotently."""
     now = timezone.now()
-    stale_running = now - datetime.timedelta(seconds=settings.CELERY_VISIBILITY_TIMEOUT)
+    silent_since = now - datetime.timedelta(seconds=settings.MATCHING_STALL_SECONDS)
     stalled = MatchRun.objects.filter(
         Q(status=MatchRun.Status.QUEUED, created_at__lt=now - queued_for)
-        | Q(status=MatchRun.Status.RUNNING, started_at__lt=stale_running)
+        | Q(status=MatchRun.Status.RUNNING, heartbeat_at__lt=silent_since)
+        | Q(status=MatchRun.Status.RUNNING, heartbeat_at__isnull=True, started_at__lt=silent_since)
     ).values_list("pk", flat=True)
     return [str(pk) for pk in stalled if send(tasks.run_match, str(pk))]
+
+
+@contextlib.contextmanager
+def _heartbeat(run_id: Any) -> Iterator[None]:
+    """Refresh the run's heartbeat from a thread (its own connection) while the body runs."""
+    stop = threading.Event()
+    interval = settings.MATCHING_HEARTBEAT_SECONDS
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # a missed beat is retried at the next one
+                    logger.warning("match run %s: heartbeat not written", run_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def start_match_run_for(*, admin: User, request_id: Any, parameters: dict[str, Any] | None) -> MatchRun:
@@ -222,7 +254,7 @@ def execute_match_run(*, run_id: str) -> str:
         try:
             transition(
                 run, to=MatchRun.Status.RUNNING, by=None, attempts=F("attempts") + 1, started_at=timezone.now(),
-                note="retry" if run.status == MatchRun.Status.RUNNING else "",
+                heartbeat_at=timezone.now(), note="retry" if run.status == MatchRun.Status.RUNNING else "",
             )  # fmt: skip
         except Conflict:
             return "done"
@@ -233,7 +265,8 @@ def execute_match_run(*, run_id: str) -> str:
         try:
             from matching import engine
 
-            engine.execute(run, progress)
+            with _heartbeat(run.pk):
+                engine.execute(run, progress)
         except (ValueError, SolverError) as exc:
             transition(
                 run, to=MatchRun.Status.FAILED, by=None, note=str(exc)[:500], error=str(exc)[:2000],

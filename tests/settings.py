@@ -33,12 +33,15 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TEST_CELERY_QUEUE", "celery")
 # tasks under test finish well inside it.
 CELERY_TASK_SOFT_TIME_LIMIT = 20
 CELERY_TASK_TIME_LIMIT = 25
-CELERY_VISIBILITY_TIMEOUT = 30
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("TEST_VISIBILITY_TIMEOUT", "30"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "max_retries": 0}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 
 # Fault injection for the worker-death test: the first attempt of a run pauses before writing.
 MATCHING_FAULT_DELAY_SECONDS = float(os.environ.get("TEST_MATCHING_FAULT_DELAY", "0"))
+# A run's heartbeat and how long a silent one waits before the sweeper sends it again.
+MATCHING_HEARTBEAT_SECONDS = float(os.environ.get("TEST_MATCHING_HEARTBEAT", "10"))
+MATCHING_STALL_SECONDS = float(os.environ.get("TEST_MATCHING_STALL", "60"))
 
 database = DATABASES["default"]
 if os.environ.get("TEST_DB_NAME"):
