@@ -8,14 +8,18 @@ one request at a time.
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import CompanyMembership
+from marketplace import bulk
+from matching import capacity
 from matching.models import AdvisorRequest, MatchRun, Proposal, RequiredSkill
 from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill, TravelPrefecture
 
@@ -26,7 +30,7 @@ INDUSTRY_BITS = {name: 1 << bit for bit, name in enumerate(INDUSTRIES)}
 
 @dataclass
 class SpecialistPool:
-    ids: list[uuid.UUID]
+    ids: np.ndarray  # sorted bulk.UUID values; `id_at(i)` gives one back
     accepts: np.ndarray  # (4, M) bool, in KINDS order
     remote_ok: np.ndarray
     onsite_ok: np.ndarray
@@ -41,12 +45,18 @@ class SpecialistPool:
     levels: np.ndarray  # (K, M) uint8, skill level per specialist
     has_riss: np.ndarray
     has_sg: np.ndarray
-    index: dict[uuid.UUID, int] = field(default_factory=dict)
-    user_index: dict[uuid.UUID, int] = field(default_factory=dict)
+    user_ids: np.ndarray  # bulk.UUID, in pool order
 
     @property
     def size(self) -> int:
-        return len(self.ids)
+        return int(self.ids.size)
+
+    def id_at(self, i: int) -> uuid.UUID:
+        return bulk.as_uuid(self.ids[i])
+
+    def positions(self, ids: Iterable[uuid.UUID]) -> np.ndarray:
+        """Pool index of each specialist id; -1 for one outside the pool."""
+        return bulk.positions(self.ids, ids)
 
 
 @dataclass
@@ -81,70 +91,87 @@ def skill_rows() -> dict[int, int]:
     return {pk: row for row, pk in enumerate(Skill.objects.order_by("id").values_list("id", flat=True))}
 
 
-def load_specialists(run: MatchRun, skills: dict[int, int]) -> SpecialistPool:
-    active = Specialist.objects.filter(status=Specialist.Status.ACTIVE)
-    rows = list(
-        active.order_by("id").values_list(
-            "id", "user_id", "accepts_advisor", "accepts_spot", "accepts_incident", "accepts_hire", "remote_ok",
-            "onsite_ok", "hourly_rate_jpy", "monthly_retainer_jpy", "capacity", "active_engagements", "rating",
-            "prefecture", "industries",
-        )
+def _industry_mask() -> Any:
+    """Bit i set when the specialist's industries name INDUSTRIES[i]; portable SQL over the
+    list's JSON text (annotated as `_industries`)."""
+    return sum(
+        (Case(When(_industries__contains=f'"{name}"', then=Value(bit)), default=Value(0))
+         for name, bit in INDUSTRY_BITS.items()),
+        Value(0),
     )  # fmt: skip
-    count = len(rows)
-    index = {row[0]: i for i, row in enumerate(rows)}
-    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in range(15)]
-    capacity = np.array(columns[10], dtype=np.int32)
-    active_count = np.array(columns[11], dtype=np.int32)
-    # Undecided proposals from other runs hold capacity too (matching.capacity), or one
-    # specialist could be proposed to more requests than they can take.
-    held = np.zeros(count, dtype=np.int32)
-    for specialist_id, number in (
-        Proposal.objects.filter(status__in=Proposal.HOLDING, specialist__status=Specialist.Status.ACTIVE)
-        .exclude(run_id=run.pk)
-        .values("specialist_id")
-        .annotate(number=Count("id"))
-        .values_list("specialist_id", "number")
-    ):
-        held[index[specialist_id]] = number
-    pool = SpecialistPool(
-        ids=list(columns[0]),
-        accepts=np.array(columns[2:6], dtype=bool).reshape(4, count),
-        remote_ok=np.array(columns[6], dtype=bool),
-        onsite_ok=np.array(columns[7], dtype=bool),
-        hourly=np.array(columns[8], dtype=np.int64),
-        monthly=np.array(columns[9], dtype=np.int64),
-        quota=np.maximum(capacity - active_count - held, 0),
-        availability=np.where(capacity > 0, 1 - active_count / np.maximum(capacity, 1), 0.0),
-        rating=np.array([np.nan if r is None else r for r in columns[12]], dtype=np.float64),
-        prefecture=np.array([int(p) if p else 0 for p in columns[13]], dtype=np.int64),
-        travel_mask=np.zeros(count, dtype=np.int64),
-        industry_mask=np.array(
-            [sum(INDUSTRY_BITS.get(name, 0) for name in set(items or [])) for items in columns[14]],
-            dtype=np.int64,
+
+
+def load_specialists(
+    run: MatchRun, skills: dict[int, int], active: QuerySet[Specialist] | None = None
+) -> SpecialistPool:
+    """Every active specialist (or the `active` subset) as columns: one COPY read per table."""
+    active = Specialist.objects.filter(status=Specialist.Status.ACTIVE) if active is None else active
+    (
+        ids, user_ids, advisor, spot, incident, hire, remote_ok, onsite_ok, hourly, monthly, rating, prefecture,
+        industries,
+    ) = bulk.columns(
+        active.order_by("id")
+        .annotate(
+            _industries=Cast("industries", TextField()),
+            _rating=Coalesce("rating", Value(-1.0), output_field=FloatField()),
+            _prefecture=Coalesce(Cast(NullIf("prefecture", Value("")), IntegerField()), Value(0)),
+        )
+        .annotate(_industry_mask=_industry_mask())
+        .values_list(
+            "id", "user_id", "accepts_advisor", "accepts_spot", "accepts_incident", "accepts_hire", "remote_ok",
+            "onsite_ok", "hourly_rate_jpy", "monthly_retainer_jpy", "_rating", "_prefecture", "_industry_mask",
         ),
+        [bulk.UUID, bulk.UUID, bool, bool, bool, bool, bool, bool, np.int64, np.int64, np.float64, np.int64,
+         np.int64],
+    )  # fmt: skip
+    count = ids.size
+    # Capacity left after active engagements and undecided proposals of other runs
+    # (matching.capacity: the one definition).
+    units = capacity.remaining_columns(exclude_run=run.pk)
+    at = np.searchsorted(units.ids, ids)
+    caps, engaged = units.capacity[at], units.active[at]
+    pool = SpecialistPool(
+        ids=ids,
+        accepts=np.stack([advisor, spot, incident, hire]) if count else np.zeros((4, 0), dtype=bool),
+        remote_ok=remote_ok,
+        onsite_ok=onsite_ok,
+        hourly=hourly,
+        monthly=monthly,
+        quota=units.left[at],
+        availability=np.where(caps > 0, 1 - engaged / np.maximum(caps, 1), 0.0),
+        rating=np.where(rating < 0, np.nan, rating),
+        prefecture=prefecture,
+        travel_mask=np.zeros(count, dtype=np.int64),
+        industry_mask=industries,
         levels=np.zeros((len(skills), count), dtype=np.uint8),
         has_riss=np.zeros(count, dtype=bool),
         has_sg=np.zeros(count, dtype=bool),
-        index=index,
-        user_index={user_id: i for i, user_id in enumerate(columns[1])},
+        user_ids=user_ids,
     )
-    for specialist_id, skill_id, level in SpecialistSkill.objects.filter(
-        specialist__status=Specialist.Status.ACTIVE
-    ).values_list("specialist_id", "skill_id", "level"):
-        pool.levels[skills[skill_id], index[specialist_id]] = level
-    travel = np.zeros(count, dtype=np.int64)
-    for specialist_id, prefecture in TravelPrefecture.objects.filter(
-        specialist__status=Specialist.Status.ACTIVE
-    ).values_list("specialist_id", "prefecture"):
-        travel[index[specialist_id]] |= 1 << int(prefecture)
-    pool.travel_mask = travel
-    for specialist_id, kind in (
+    within = {"specialist__in": active.values("pk")}
+    owner, skill, level = bulk.columns(
+        SpecialistSkill.objects.filter(**within).values_list("specialist_id", "skill_id", "level"),
+        [bulk.UUID, np.int64, np.int64],
+    )
+    rows = np.zeros(max(skills, default=0) + 1, dtype=np.int64)
+    rows[list(skills)] = list(skills.values())
+    pool.levels[rows[skill], np.searchsorted(ids, owner)] = level
+    owner, prefecture_code = bulk.columns(
+        TravelPrefecture.objects.filter(**within).values_list("specialist_id", Cast("prefecture", IntegerField())),
+        [bulk.UUID, np.int64],
+    )
+    np.bitwise_or.at(pool.travel_mask, np.searchsorted(ids, owner), np.left_shift(1, prefecture_code))
+    owner, riss = bulk.columns(
         Certification.objects.counting(timezone.localdate())
-        .filter(specialist__status=Specialist.Status.ACTIVE, kind__in=["riss", "sg"])
-        .values_list("specialist_id", "kind")
-        .distinct()
-    ):
-        (pool.has_riss if kind == "riss" else pool.has_sg)[index[specialist_id]] = True
+        .filter(kind__in=["riss", "sg"], **within)
+        .annotate(_riss=Case(When(kind="riss", then=Value(True)), default=Value(False)))
+        .values_list("specialist_id", "_riss")
+        .distinct(),
+        [bulk.UUID, bool],
+    )
+    at = np.searchsorted(ids, owner)
+    pool.has_riss[at[riss]] = True
+    pool.has_sg[at[~riss]] = True
     return pool
 
 
@@ -165,24 +192,28 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
     # Slots already held by live proposals of other runs, and pairs never to propose again.
     taken = np.zeros(len(rows), dtype=np.int32)
     excluded: list[list[int]] = [[] for _ in rows]
-    for request_id, specialist_id, status in (
+    pairs = list(
         Proposal.objects.filter(request__in=requests)
         .filter(Q(status__in=Proposal.REFUSED) | Q(status__in=Proposal.LIVE))
         .exclude(run_id=run.pk)
         .values_list("request_id", "specialist_id", "status")
-    ):
+    )
+    for (request_id, _specialist_id, status), at in zip(pairs, pool.positions(pair[1] for pair in pairs), strict=True):
         position = index[request_id]
         if status in Proposal.LIVE:
             taken[position] += 1
-        if specialist_id in pool.index:
-            excluded[position].append(pool.index[specialist_id])
+        if at >= 0:
+            excluded[position].append(int(at))
     # Nobody is proposed to a company they belong to.
+    memberships = list(
+        CompanyMembership.objects.filter(company__in=requests.values("company_id")).values_list("company_id", "user_id")
+    )
+    by_user = np.argsort(pool.user_ids, kind="stable")
+    found = bulk.positions(pool.user_ids[by_user], (user_id for _company, user_id in memberships))
     members: dict[uuid.UUID, list[int]] = defaultdict(list)
-    for company_id, user_id in CompanyMembership.objects.filter(company__in=requests.values("company_id")).values_list(
-        "company_id", "user_id"
-    ):
-        if user_id in pool.user_index:
-            members[company_id].append(pool.user_index[user_id])
+    for (company_id, _user_id), at in zip(memberships, found, strict=True):
+        if at >= 0:
+            members[company_id].append(int(by_user[at]))
     for position, row in enumerate(rows):
         excluded[position] += members.get(row[11], [])
     return RequestBatch(

@@ -7,10 +7,13 @@ frees its unit; an expired, rejected, declined or not-selected proposal holds no
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count
 
+from marketplace import bulk
 from matching.models import Proposal
 from talent.models import Specialist
 
@@ -38,6 +41,35 @@ def remaining(specialist_ids: Iterable[uuid.UUID], *, exclude_run: uuid.UUID | N
             "pk", "capacity", "active_engagements"
         )
     }
+
+
+@dataclass
+class Units:
+    ids: np.ndarray  # sorted bulk.UUID values of every active specialist
+    capacity: np.ndarray
+    active: np.ndarray  # active engagements
+    left: np.ndarray  # what `remaining` gives each
+
+
+def remaining_columns(*, exclude_run: uuid.UUID | None = None) -> Units:
+    """The same units for every active specialist at once, as numpy columns: two COPY reads,
+    no Python object per specialist."""
+    ids, capacity, active = bulk.columns(
+        Specialist.objects.filter(status=Specialist.Status.ACTIVE)
+        .order_by("id")
+        .values_list("id", "capacity", "active_engagements"),
+        [bulk.UUID, np.int32, np.int32],
+    )
+    qs = Proposal.objects.filter(status__in=Proposal.HOLDING, specialist__status=Specialist.Status.ACTIVE)
+    if exclude_run is not None:
+        qs = qs.exclude(run_id=exclude_run)
+    holders, counts = bulk.columns(
+        qs.order_by().values("specialist_id").annotate(n=Count("id")).values_list("specialist_id", "n"),
+        [bulk.UUID, np.int32],
+    )
+    holding = np.zeros(ids.size, dtype=np.int32)
+    holding[np.searchsorted(ids, holders)] = counts
+    return Units(ids, capacity, active, np.maximum(capacity - active - holding, 0))
 
 
 def lock_proposal_writes() -> None:

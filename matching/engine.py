@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace import bulk
 from matching import candidates as loading
 from matching import capacity, scoring
 from matching.models import MatchRun, Proposal
@@ -39,7 +40,7 @@ class Plan:
 
     def pairs(self) -> set[tuple[uuid.UUID, uuid.UUID]]:
         return {
-            (self.requests.ids[int(self.edges.request[e])], self.pool.ids[int(self.edges.specialist[e])])
+            (self.requests.ids[int(self.edges.request[e])], self.pool.id_at(int(self.edges.specialist[e])))
             for e in self.assignment.chosen.tolist()
         }
 
@@ -104,54 +105,69 @@ def plan(run: MatchRun, progress: Callable[[int], None] | None = None) -> Plan:
     return Plan(pool, requests, edges, points, assignment, baseline, candidate_edges, timings)
 
 
-def _proposals(run: MatchRun, planned: Plan) -> list[Proposal]:
-    chosen = planned.assignment.chosen
-    edges, pool, requests = planned.edges, planned.pool, planned.requests
+PROPOSAL_FIELDS = ["id", "run_id", "request_id", "specialist_id", "score", "breakdown", "facts", "rank", "status",
+                   "declaration", "created_at"]  # fmt: skip
+
+
+def _kept(run: MatchRun, planned: Plan) -> np.ndarray:
+    """The chosen edges that still fit each specialist's capacity, re-read under the write lock
+    (another chamber's run may have proposed the same specialists since we loaded): per
+    specialist, the best-scoring first. Sorted by request, then score, then specialist."""
+    chosen, edges, pool = planned.assignment.chosen, planned.edges, planned.pool
+    units = capacity.remaining_columns(exclude_run=run.pk)
+    at = bulk.find(units.ids, pool.ids[edges.specialist[chosen]])
+    left = np.where(at >= 0, units.left[at], 0)  # a specialist no longer active takes nothing
+    # Rank each specialist's edges by score (best first) and keep the first `left` of them.
+    specialist = edges.specialist[chosen]
+    order = np.lexsort((-edges.score[chosen], specialist))
+    starts = np.r_[0, np.flatnonzero(np.diff(specialist[order])) + 1]
+    place = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    keep = np.zeros(chosen.size, dtype=bool)
+    keep[order] = place < left[order]
+    kept = chosen[keep]
     # Rank within each request by score (ties: lower specialist index first).
-    order = np.lexsort((edges.specialist[chosen], -edges.score[chosen], edges.request[chosen]))
-    rows, rank, previous = [], 0, -1
-    for position in order.tolist():
-        e = int(chosen[position])
-        r, s = int(edges.request[e]), int(edges.specialist[e])
-        rank = rank + 1 if r == previous else 1
-        previous = r
-        breakdown = {name: int(planned.points[i, e]) for i, name in enumerate(scoring.COMPONENTS)}
-        skills = requests.skills[r]
-        facts: dict[str, object] = {
-            "level": float(np.mean([pool.levels[row, s] for row, _ in skills])) if skills else 0.0,
-            "certification": "RISS" if pool.has_riss[s] else ("SG" if pool.has_sg[s] else ""),
-            "proximity": "same"
-            if pool.prefecture[s] == requests.prefecture[r]
-            else ("travels" if pool.onsite_ok[s] and (int(pool.travel_mask[s]) >> int(requests.prefecture[r])) & 1
-                  else "remote"),
-            "rating": None if np.isnan(pool.rating[s]) else float(pool.rating[s]),
-            "urgent": bool(requests.urgent[r]),
-        }  # fmt: skip
-        rows.append(
-            Proposal(
-                run=run,
-                request_id=requests.ids[r],
-                specialist_id=pool.ids[s],
-                score=int(edges.score[e]),
-                breakdown=breakdown,
-                reasons=scoring.reasons(breakdown, facts),
-                rank=rank,
-            )
+    return kept[np.lexsort((edges.specialist[kept], -edges.score[kept], edges.request[kept]))]
+
+
+def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...]]:
+    """One row per kept edge in PROPOSAL_FIELDS order: the score's breakdown and the facts its
+    reasons are rendered from (matching.reasons)."""
+    edges, pool, requests = planned.edges, planned.pool, planned.requests
+    r_of, s_of = edges.request[kept], edges.specialist[kept]
+    # Facts, vectorised over the kept edges.
+    level = np.zeros(kept.size)
+    counted = np.zeros(kept.size)
+    for slot in range(max((len(items) for items in requests.skills), default=0)):
+        rows = np.array([items[slot][0] if len(items) > slot else -1 for items in requests.skills])[r_of]
+        has = rows >= 0
+        level[has] += pool.levels[rows[has], s_of[has]]
+        counted += has
+    level = np.where(counted > 0, level / np.maximum(counted, 1), 0.0)
+    certification = np.where(pool.has_riss[s_of], "RISS", np.where(pool.has_sg[s_of], "SG", ""))
+    prefecture = requests.prefecture[r_of]
+    travels = pool.onsite_ok[s_of] & ((pool.travel_mask[s_of] >> prefecture) & 1).astype(bool)
+    proximity = np.where(pool.prefecture[s_of] == prefecture, "same", np.where(travels, "travels", "remote"))
+    rating = pool.rating[s_of]
+    urgent = requests.urgent[r_of]
+    points = planned.points[:, kept].T.tolist()
+    same_request = np.r_[False, r_of[1:] == r_of[:-1]]
+    starts = np.flatnonzero(~same_request)
+    rank = np.arange(kept.size) - np.repeat(starts, np.diff(np.r_[starts, kept.size])) + 1
+    now = timezone.now()
+    request_ids = requests.ids
+    return [
+        (
+            uuid.uuid4(), run.pk, request_ids[r], pool.id_at(s), score,
+            dict(zip(scoring.COMPONENTS, breakdown, strict=True)),
+            {"level": lvl, "certification": cert, "proximity": near, "rating": None if stars != stars else stars,
+             "urgent": hurry},
+            place, "pending_review", "", now,
         )
-    return rows
-
-
-def _within_capacity(run: MatchRun, rows: list[Proposal]) -> tuple[list[Proposal], int]:
-    """Keep, per specialist, the best-scoring rows that still fit; count the rest."""
-    left = capacity.remaining({row.specialist_id for row in rows}, exclude_run=run.pk)
-    kept_ids = set()
-    for position in sorted(range(len(rows)), key=lambda i: -rows[i].score):
-        specialist_id = rows[position].specialist_id
-        if left.get(specialist_id, 0) > 0:
-            left[specialist_id] -= 1
-            kept_ids.add(position)
-    kept = [row for position, row in enumerate(rows) if position in kept_ids]
-    return kept, len(rows) - len(kept)
+        for r, s, score, breakdown, lvl, cert, near, stars, hurry, place in zip(
+            r_of.tolist(), s_of.tolist(), edges.score[kept].tolist(), points, level.tolist(), certification.tolist(),
+            proximity.tolist(), rating.tolist(), urgent.tolist(), rank.tolist(), strict=True,
+        )
+    ]  # fmt: skip
 
 
 def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
@@ -159,20 +175,19 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
     started = time.perf_counter()
     planned = plan(run, progress)
     t0 = time.perf_counter()
-    rows = _proposals(run, planned)
     delay = getattr(settings, "MATCHING_FAULT_DELAY_SECONDS", 0)
     if delay and run.attempts <= 1:
         # Fault injection for the worker-death test only (tests/settings.py sets it).
         time.sleep(delay)
-    batch = int(getattr(settings, "MATCHING_WRITE_BATCH", 5000))
     with transaction.atomic():
         # Another chamber's run may have proposed the same specialists since we loaded:
         # re-check what each can still take, under a lock shared by every run's write.
         capacity.lock_proposal_writes()
-        rows, dropped = _within_capacity(run, rows)
-        for start in range(0, len(rows), batch):
-            # A second delivery after success finds the rows there: conflicts are ignored.
-            Proposal.objects.bulk_create(rows[start : start + batch], ignore_conflicts=True)
+        kept = _kept(run, planned)
+        dropped = int(planned.assignment.chosen.size - kept.size)
+        # A run writes once: its status changes in this same transaction, and a second
+        # delivery finds it succeeded (services.execute_match_run) and writes nothing.
+        bulk.copy_rows(Proposal, PROPOSAL_FIELDS, _rows(run, planned, kept))
         written = Proposal.objects.filter(run=run).count()
         planned.timings["write"] = time.perf_counter() - t0
         stats = {

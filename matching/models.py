@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Chamber, Company
+from matching import reasons
 from talent.models import RequestKind, Skill, Specialist
 
 # APPI (個人情報保護法) leak reports, counted from when the business became aware:
@@ -216,7 +217,8 @@ class Proposal(models.Model):
     specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="proposals")
     score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(1000)])
     breakdown = models.JSONField(default=dict)
-    reasons = models.JSONField(default=dict)
+    # What the reasons say (matching.reasons renders them in ja and en when read).
+    facts = models.JSONField(default=dict)
     rank = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.PENDING_REVIEW)
     decided_by = models.ForeignKey(
@@ -257,6 +259,11 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} -> {self.specialist_id} ({self.score})"
+
+    @property
+    def reasons(self) -> dict[str, list[str]]:
+        """Why this specialist was proposed, in ja and en."""
+        return reasons.render(self.breakdown, self.facts)
 
     @classmethod
     def visible_to_specialist(cls) -> Q:

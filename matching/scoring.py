@@ -8,8 +8,6 @@ exceed the sum of the weights (at most 1000).
 from dataclasses import dataclass
 
 import numpy as np
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from matching.candidates import KINDS, RequestBatch, SpecialistPool
 
@@ -98,32 +96,3 @@ def top_k(scored: Scored, k: int) -> Scored:
     # lexsort: last key first; best score, then lowest index.
     order = np.lexsort((scored.candidates, -scores))[:k]
     return Scored(candidates=scored.candidates[order], points=scored.points[:, order])
-
-
-def reasons(breakdown: dict[str, int], facts: dict[str, object]) -> dict[str, list[str]]:
-    """Human-readable reasons in ja and en for one proposal."""
-    result: dict[str, list[str]] = {}
-    for language in ("ja", "en"):
-        with override(language):
-            lines = [
-                _("Required skills: %(points)d points (average level %(level).1f).")
-                % {"points": breakdown["skills"], "level": facts["level"]}
-            ]
-            if facts["certification"]:
-                lines.append(_("Holds a verified %(kind)s credential.") % {"kind": facts["certification"]})
-            if breakdown["industry"]:
-                lines.append(_("Has worked in the company's industry."))
-            lines.append(
-                {
-                    "same": _("Based in the same prefecture."),
-                    "travels": _("Travels to the company's prefecture."),
-                    "remote": _("Works remotely."),
-                }[str(facts["proximity"])]
-            )
-            lines.append(_("Rate fit: %(points)d points.") % {"points": breakdown["rate_fit"]})
-            if facts["rating"] is not None:
-                lines.append(_("Average review %(rating).1f.") % {"rating": facts["rating"]})
-            if facts["urgent"]:
-                lines.append(_("Urgent request: free capacity weighed up."))
-            result[language] = lines
-    return result

@@ -13,7 +13,7 @@ def engaged(company, owner, specialist, *, kind="advisor", title="セキュリ�
     request = make_request(company, owner, kind=kind, title=title, status="filled")
     run = MatchRun.objects.create(chamber=company.chamber, status="succeeded")
     proposal = Proposal.objects.create(
-        run=run, request=request, specialist=specialist, score=700, breakdown={}, reasons={}, rank=1, status="selected"
+        run=run, request=request, specialist=specialist, score=700, breakdown={}, facts={}, rank=1, status="selected"
     )
     if "service_start" in terms:
         terms.setdefault("started_on", terms["service_start"])

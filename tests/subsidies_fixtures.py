@@ -26,7 +26,7 @@ def make_hire(company, owner, specialist, *, hire_date=None, weekly_hours=40, em
         specialist=specialist,
         score=700,
         breakdown={},
-        reasons={},
+        facts={},
         rank=1,
         status="selected",
     )

@@ -118,6 +118,11 @@ class RequestSummarySerializer(serializers.Serializer[AdvisorRequest]):
 
 
 class ProposalSerializer(serializers.ModelSerializer[Proposal]):
+    reasons = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        read_only=True,
+        help_text="Why this specialist was proposed: lines of text under `ja` and `en`.",
+    )
     request_summary = RequestSummarySerializer(source="request", read_only=True)
     specialist_profile = serializers.SerializerMethodField()
 

@@ -27,9 +27,7 @@ def proposal(sme_alice, alice_company, specialist_bob, tokyo):
     bob = make_specialist(specialist_bob)
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     request = make_request(alice_company, sme_alice, kind="advisor", budget_jpy=80_000)
-    return Proposal.objects.create(
-        run=run, request=request, specialist=bob, score=800, breakdown={}, reasons={}, rank=1
-    )
+    return Proposal.objects.create(run=run, request=request, specialist=bob, score=800, breakdown={}, facts={}, rank=1)
 
 
 def test_twenty_simultaneous_approvals_give_one_success_one_history_row_one_notification(

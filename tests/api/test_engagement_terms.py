@@ -30,7 +30,7 @@ def accepted_proposal(company, owner, specialist, tokyo, **request_fields):
     request = make_request(company, owner, **({"kind": "advisor", "budget_jpy": 80_000} | request_fields))
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     return Proposal.objects.create(
-        run=run, request=request, specialist=specialist, score=700, breakdown={}, reasons={}, rank=1, status="accepted"
+        run=run, request=request, specialist=specialist, score=700, breakdown={}, facts={}, rank=1, status="accepted"
     )
 
 

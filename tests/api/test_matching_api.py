@@ -197,9 +197,7 @@ def proposal(sme_alice, alice_company, specialist_bob, tokyo):
     bob = make_specialist(specialist_bob, listed=False, legal_name="情報 ボブ", phone="090-0000-0000")
     request = make_request(alice_company, sme_alice, kind="advisor", budget_jpy=80_000)
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
-    return Proposal.objects.create(
-        run=run, request=request, specialist=bob, score=800, breakdown={}, reasons={}, rank=1
-    )
+    return Proposal.objects.create(run=run, request=request, specialist=bob, score=800, breakdown={}, facts={}, rank=1)
 
 
 def test_the_full_path_from_proposal_to_engagement(client_for, admin_carol, sme_alice, specialist_bob, proposal):
@@ -304,7 +302,7 @@ def test_matching_lists_run_a_constant_number_of_queries(
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     for index in range(count):
         request = make_request(alice_company, sme_alice, title=f"r{index}", skills={"bcp": 2})
-        Proposal.objects.create(run=run, request=request, specialist=bob, score=1, breakdown={}, reasons={}, rank=1)
+        Proposal.objects.create(run=run, request=request, specialist=bob, score=1, breakdown={}, facts={}, rank=1)
     client = client_for(admin_carol)
 
     # 1 user (JWT) + 1 count + 1 page + 1 prefetch of required skills (with their skill)
@@ -327,7 +325,7 @@ def test_engagement_list_runs_a_constant_number_of_queries(
     for index in range(count):
         request = make_request(alice_company, sme_alice, title=f"r{index}")
         proposal = Proposal.objects.create(
-            run=run, request=request, specialist=bob, score=1, breakdown={}, reasons={}, rank=1, status="selected"
+            run=run, request=request, specialist=bob, score=1, breakdown={}, facts={}, rank=1, status="selected"
         )
         make_engagement(proposal, kind="spot")
     client = client_for(specialist_bob)
@@ -349,7 +347,7 @@ def test_review_list_runs_a_constant_number_of_queries(
     for index in range(count):
         proposal = Proposal.objects.create(
             run=run, request=make_request(alice_company, sme_alice, title=f"r{index}"), specialist=bob, score=1,
-            breakdown={}, reasons={}, rank=1, status="selected",
+            breakdown={}, facts={}, rank=1, status="selected",
         )  # fmt: skip
         engagement = make_engagement(proposal, kind="spot")
         Review.objects.create(engagement=engagement, rating=4, period=timezone.localdate(), created_by=sme_alice)
@@ -377,7 +375,7 @@ def test_a_run_is_approved_in_bulk_with_an_answer_per_proposal(
             specialist=person,
             score=500,
             breakdown={},
-            reasons={},
+            facts={},
             rank=1,
         )
         for i, person in enumerate(people)

@@ -115,7 +115,7 @@ def _matching_world(company, owner, bob, chamber):
     def proposal(status, title):
         target = make_request(company, owner, title=title)
         return Proposal.objects.create(
-            run=run, request=target, specialist=bob, score=700, breakdown={}, reasons={}, rank=1, status=status
+            run=run, request=target, specialist=bob, score=700, breakdown={}, facts={}, rank=1, status=status
         )
 
     accepted = proposal("accepted", "採用待ち")
@@ -139,7 +139,7 @@ def _matching_world(company, owner, bob, chamber):
         "draft": draft.id,
         "run": run.id,
         "review": Proposal.objects.create(
-            run=run, request=request, specialist=bob, score=650, breakdown={}, reasons={}, rank=1
+            run=run, request=request, specialist=bob, score=650, breakdown={}, facts={}, rank=1
         ).id,
         "approved": proposal("approved", "承認済み").id,
         "accepted": accepted.id,

@@ -81,7 +81,7 @@ def test_an_approval_while_the_broker_is_down_is_mailed_once_after_the_sweep(
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     proposal = Proposal.objects.create(
         run=run, request=make_request(alice_company, sme_alice, title="BCP review"), specialist=bob, score=700,
-        breakdown={}, reasons={}, rank=1,
+        breakdown={}, facts={}, rank=1,
     )  # fmt: skip
 
     working = _use_broker_down()

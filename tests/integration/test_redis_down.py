@@ -101,7 +101,7 @@ def test_with_redis_unreachable_every_endpoint_answers_without_a_5xx(
     run = MatchRun.objects.get()
     assert run.status == "queued"  # the sweeper sends it once Redis is back
     proposal = Proposal.objects.create(
-        run=run, request_id=request_id, specialist=bob, score=700, breakdown={}, reasons={}, rank=1
+        run=run, request_id=request_id, specialist=bob, score=700, breakdown={}, facts={}, rank=1
     )
     status, body, approve_seconds = call(server, "POST", f"/api/v1/proposals/{proposal.id}/approve/", admin_carol, {})
     assert status == 200, body

@@ -144,7 +144,7 @@ def test_unanswered_proposals_expire_after_a_reminder_the_day_before(tokyo, admi
     # Answering after the deadline, before the beat caught it, is refused too.
     late = Proposal.objects.create(
         run=proposal.run, request=make_request(alice_company, sme_alice, title="2"), specialist=bob, score=1,
-        breakdown={}, reasons={}, rank=1, status="approved", expires_at=timezone.now() - datetime.timedelta(minutes=1),
+        breakdown={}, facts={}, rank=1, status="approved", expires_at=timezone.now() - datetime.timedelta(minutes=1),
     )  # fmt: skip
     with pytest.raises(Conflict):
         services.accept_proposal(proposal=late, user=bob.user)
@@ -161,7 +161,7 @@ def test_a_run_drops_what_another_run_took_in_the_meantime(tokyo, osaka, sme_ali
     def another_run_commits_first():
         # Osaka's run wrote Bob's only unit after Tokyo's run had loaded the bank.
         osaka_run = MatchRun.objects.create(chamber=osaka, status="succeeded")
-        Proposal.objects.create(run=osaka_run, request=other, specialist=bob, score=900, breakdown={}, reasons={},
+        Proposal.objects.create(run=osaka_run, request=other, specialist=bob, score=900, breakdown={}, facts={},
                                 rank=1)  # fmt: skip
         real_lock()
 

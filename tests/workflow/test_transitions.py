@@ -15,7 +15,7 @@ def proposal(tokyo, sme_alice, alice_company, specialist_bob):
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     return Proposal.objects.create(
         run=run, request=make_request(alice_company, sme_alice), specialist=make_specialist(specialist_bob),
-        score=1, breakdown={}, reasons={}, rank=1,
+        score=1, breakdown={}, facts={}, rank=1,
     )  # fmt: skip
 
 
@@ -47,7 +47,7 @@ def test_a_bulk_transition_moves_only_rows_that_may_and_records_each(proposal, a
                                                                      alice_company, specialist_bea):  # fmt: skip
     other = Proposal.objects.create(
         run=proposal.run, request=make_request(alice_company, sme_alice, title="2"),
-        specialist=make_specialist(specialist_bea), score=1, breakdown={}, reasons={}, rank=1, status="rejected",
+        specialist=make_specialist(specialist_bea), score=1, breakdown={}, facts={}, rank=1, status="rejected",
     )  # fmt: skip
 
     moved = bulk_transition(Proposal.objects.all(), to="expired", by=admin_carol, note="cleanup")
