@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, models
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from psycopg.types.json import Jsonb
 
 # numpy dtype -> (PostgreSQL type to cast to, big-endian wire dtype in binary COPY)
@@ -88,6 +89,15 @@ def find(sorted_ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 def positions(sorted_ids: np.ndarray, ids: Iterable[uuid.UUID]) -> np.ndarray:
     """Index of each id in `sorted_ids` (a sorted `UUID` column); -1 where absent."""
     return find(sorted_ids, np.array([value.bytes for value in ids], dtype=UUID))
+
+
+def id_set(ids: np.ndarray) -> Any:
+    """A `pk__in=` value for a `UUID` column. On PostgreSQL one array literal, parsed by the
+    server: psycopg quoting a list of UUIDs element by element cost ~5 µs each."""
+    if connection.vendor != "postgresql":
+        return [as_uuid(value) for value in ids]
+    literal = "{" + ",".join(bytes(value).ljust(16, b"\0").hex() for value in ids) + "}"
+    return RawSQL("SELECT unnest(%s::uuid[])", [literal])  # one bound parameter
 
 
 def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Exists, FloatField, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
@@ -86,6 +86,36 @@ def open_requests(run: MatchRun) -> QuerySet[AdvisorRequest]:
     return qs
 
 
+def prefiltered_ids(request: AdvisorRequest) -> np.ndarray:
+    """`prefiltered`, evaluated once: the ids (`bulk.UUID`, sorted) every later read narrows to."""
+    return bulk.columns(prefiltered(request).order_by("id").values_list("id"), [bulk.UUID])[0]
+
+
+def prefiltered(request: AdvisorRequest) -> QuerySet[Specialist]:
+    """The active specialists who may pass `ConstraintChecker` for this one request, found with
+    the database's indexes (skill and level, travel, certification) instead of reading the
+    whole bank. A superset: capacity is checked only against active engagements here, and the
+    checker, run over what this returns, stays the one judge of every constraint."""
+    qs = Specialist.objects.filter(status=Specialist.Status.ACTIVE).accepting(request.kind).with_capacity()
+    for item in request.required_skills.all():
+        qs = qs.with_skill(item.skill_id, item.min_level)
+    certification = request.required_certification
+    if certification in ("riss", "sg"):
+        qs = qs.with_certification(certification)
+    elif certification == "any":
+        counting = Certification.objects.counting().filter(specialist=OuterRef("pk"), kind__in=["riss", "sg"])
+        qs = qs.filter(Exists(counting))
+    travels = Q(onsite_ok=True) & Exists(
+        TravelPrefecture.objects.filter(specialist=OuterRef("pk"), prefecture=request.company.prefecture)
+    )
+    qs = qs.filter(travels if request.onsite_required else Q(remote_ok=True) | travels)
+    if request.kind == RequestKind.ADVISOR:
+        qs = qs.filter(monthly_retainer_jpy__lte=request.budget_jpy)
+    elif request.kind in (RequestKind.SPOT, RequestKind.INCIDENT):
+        qs = qs.filter(hourly_rate_jpy__lte=request.budget_jpy)
+    return qs
+
+
 def skill_rows() -> dict[int, int]:
     """Skill id -> row in the level matrix."""
     return {pk: row for row, pk in enumerate(Skill.objects.order_by("id").values_list("id", flat=True))}
@@ -101,11 +131,12 @@ def _industry_mask() -> Any:
     )  # fmt: skip
 
 
-def load_specialists(
-    run: MatchRun, skills: dict[int, int], active: QuerySet[Specialist] | None = None
-) -> SpecialistPool:
-    """Every active specialist (or the `active` subset) as columns: one COPY read per table."""
-    active = Specialist.objects.filter(status=Specialist.Status.ACTIVE) if active is None else active
+def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray | None = None) -> SpecialistPool:
+    """Every active specialist (or those whose `bulk.UUID` ids are `subset`) as columns: one
+    COPY read per table."""
+    active = Specialist.objects.filter(status=Specialist.Status.ACTIVE)
+    if subset is not None:
+        active = active.filter(pk__in=bulk.id_set(subset))
     (
         ids, user_ids, advisor, spot, incident, hire, remote_ok, onsite_ok, hourly, monthly, rating, prefecture,
         industries,
@@ -127,7 +158,7 @@ def load_specialists(
     count = ids.size
     # Capacity left after active engagements and undecided proposals of other runs
     # (matching.capacity: the one definition).
-    units = capacity.remaining_columns(exclude_run=run.pk)
+    units = capacity.remaining_columns(exclude_run=run.pk, within=subset)
     at = np.searchsorted(units.ids, ids)
     caps, engaged = units.capacity[at], units.active[at]
     pool = SpecialistPool(
@@ -148,7 +179,11 @@ def load_specialists(
         has_sg=np.zeros(count, dtype=bool),
         user_ids=user_ids,
     )
-    within = {"specialist__in": active.values("pk")}
+    within: dict[str, Any] = (
+        {"specialist__status": Specialist.Status.ACTIVE}
+        if subset is None
+        else {"specialist__status": Specialist.Status.ACTIVE, "specialist_id__in": bulk.id_set(subset)}
+    )
     owner, skill, level = bulk.columns(
         SpecialistSkill.objects.filter(**within).values_list("specialist_id", "skill_id", "level"),
         [bulk.UUID, np.int64, np.int64],

@@ -51,16 +51,21 @@ class Units:
     left: np.ndarray  # what `remaining` gives each
 
 
-def remaining_columns(*, exclude_run: uuid.UUID | None = None) -> Units:
-    """The same units for every active specialist at once, as numpy columns: two COPY reads,
-    no Python object per specialist."""
+def remaining_columns(*, exclude_run: uuid.UUID | None = None, within: np.ndarray | None = None) -> Units:
+    """The same units for every active specialist (or those whose `bulk.UUID` ids are `within`)
+    at once, as numpy columns: two COPY reads, no Python object per specialist."""
+    specialists = Specialist.objects.filter(status=Specialist.Status.ACTIVE)
+    if within is not None:
+        specialists = specialists.filter(pk__in=bulk.id_set(within))
     ids, capacity, active = bulk.columns(
-        Specialist.objects.filter(status=Specialist.Status.ACTIVE)
-        .order_by("id")
-        .values_list("id", "capacity", "active_engagements"),
+        specialists.order_by("id").values_list("id", "capacity", "active_engagements"),
         [bulk.UUID, np.int32, np.int32],
     )
-    qs = Proposal.objects.filter(status__in=Proposal.HOLDING, specialist__status=Specialist.Status.ACTIVE)
+    qs = Proposal.objects.filter(status__in=Proposal.HOLDING)
+    if within is not None:  # read straight from the index on (specialist, status)
+        qs = qs.filter(specialist_id__in=bulk.id_set(ids))
+    else:
+        qs = qs.filter(specialist__status=Specialist.Status.ACTIVE)
     if exclude_run is not None:
         qs = qs.exclude(run_id=exclude_run)
     holders, counts = bulk.columns(

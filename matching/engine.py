@@ -37,6 +37,7 @@ class Plan:
     baseline: Assignment
     candidate_edges: int
     timings: dict[str, float] = field(default_factory=dict)
+    bank: np.ndarray | None = None  # ids of the specialists read, when not every active one
 
     def pairs(self) -> set[tuple[uuid.UUID, uuid.UUID]]:
         return {
@@ -53,13 +54,17 @@ def _parameters(run: MatchRun) -> tuple[dict[str, int], int, int | None]:
     return weights, top_k, None if quota is None else int(quota)
 
 
-def plan(run: MatchRun, progress: Callable[[int], None] | None = None) -> Plan:
-    """Everything but the write; the same inputs always give the same plan."""
+def plan(run: MatchRun, progress: Callable[[int], None] | None = None, *, prefilter: bool = True) -> Plan:
+    """Everything but the write; the same inputs always give the same plan (with or without
+    the single-request prefilter, which only spares reading specialists who cannot qualify)."""
     weights, top_k, quota_cap = _parameters(run)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     skills = loading.skill_rows()
-    pool = loading.load_specialists(run, skills)
+    # A single-request run (what publish starts) reads only the specialists the database's
+    # indexes say may qualify, not the whole bank.
+    bank = loading.prefiltered_ids(run.request) if prefilter and run.request_id and run.request else None
+    pool = loading.load_specialists(run, skills, bank)
     requests = loading.load_requests(run, pool, skills)
     if quota_cap is not None:
         pool.quota = np.minimum(pool.quota, quota_cap)
@@ -102,7 +107,7 @@ def plan(run: MatchRun, progress: Callable[[int], None] | None = None) -> Plan:
     baseline = greedy(edges, requests.slots, pool.quota)
     if progress:
         progress(80)
-    return Plan(pool, requests, edges, points, assignment, baseline, candidate_edges, timings)
+    return Plan(pool, requests, edges, points, assignment, baseline, candidate_edges, timings, bank)
 
 
 PROPOSAL_FIELDS = ["id", "run_id", "request_id", "specialist_id", "score", "breakdown", "facts", "rank", "status",
@@ -114,7 +119,7 @@ def _kept(run: MatchRun, planned: Plan) -> np.ndarray:
     (another chamber's run may have proposed the same specialists since we loaded): per
     specialist, the best-scoring first. Sorted by request, then score, then specialist."""
     chosen, edges, pool = planned.assignment.chosen, planned.edges, planned.pool
-    units = capacity.remaining_columns(exclude_run=run.pk)
+    units = capacity.remaining_columns(exclude_run=run.pk, within=planned.bank)
     at = bulk.find(units.ids, pool.ids[edges.specialist[chosen]])
     left = np.where(at >= 0, units.left[at], 0)  # a specialist no longer active takes nothing
     # Rank each specialist's edges by score (best first) and keep the first `left` of them.

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from accounts.models import CompanyMembership, User
 from marketplace.errors import Conflict
+from matching import candidates as loading
 from matching import engine, services
 from matching.models import AdvisorRequest, MatchRun, Proposal
 from matching.scoring import COMPONENTS
@@ -205,9 +206,7 @@ request_spec = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
-@given(profiles=st.lists(profile, min_size=4, max_size=10), specs=st.lists(request_spec, min_size=2, max_size=5))
-def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_company, profiles, specs):
+def build_world(sme, company, profiles, specs):
     Proposal.objects.all().delete()
     MatchRun.objects.all().delete()
     AdvisorRequest.objects.all().delete()
@@ -226,10 +225,16 @@ def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_compa
             make_certification(specialist, kind=kind, number=f"{index + 1:06d}",
                                status="pending" if state == "pending" else "verified", deadline=deadline)  # fmt: skip
     for spec in specs:
-        make_request(alice_company, sme_alice, kind=spec["kind"], skills=spec["skills"],
+        make_request(company, sme, kind=spec["kind"], skills=spec["skills"],
                      required_certification=spec["cert"], onsite_required=spec["onsite"], remote_ok=not spec["onsite"],
                      budget_jpy=spec["budget"], slots=spec["slots"],
                      employment_type="full_time" if spec["kind"] == "hire" else "")  # fmt: skip
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(profiles=st.lists(profile, min_size=4, max_size=10), specs=st.lists(request_spec, min_size=2, max_size=5))
+def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_company, profiles, specs):
+    build_world(sme_alice, alice_company, profiles, specs)
 
     run = run_chamber(tokyo)
 
@@ -284,3 +289,25 @@ def test_open_requests_long_past_their_start_expire(sme_alice, alice_company):
 
     assert AdvisorRequest.objects.get(pk=old.pk).status == "expired"
     assert AdvisorRequest.objects.get(pk=fresh.pk).status == "open"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(profiles=st.lists(profile, min_size=4, max_size=10), specs=st.lists(request_spec, min_size=1, max_size=3))
+def test_a_single_request_run_reads_only_who_may_qualify_and_plans_as_over_the_whole_bank(
+    tokyo, sme_alice, alice_company, profiles, specs
+):
+    build_world(sme_alice, alice_company, profiles, specs)
+    active = Specialist.objects.filter(status="active").count()
+
+    for request in AdvisorRequest.objects.all():
+        run = MatchRun(chamber=tokyo, request=request)
+        narrow, whole = engine.plan(run), engine.plan(run, prefilter=False)
+
+        assert whole.pool.size == active
+        qualifying = {whole.pool.id_at(s) for s in loading.ConstraintChecker(whole.pool).candidates(whole.requests, 0)}
+        read = {narrow.pool.id_at(s) for s in range(narrow.pool.size)}
+        # Exact here (no proposal holds capacity, no specialist is a member): nobody who
+        # qualifies is missed, and nobody else is read.
+        assert read == qualifying
+        assert narrow.pairs() == whole.pairs()
+        assert narrow.assignment.total_score == whole.assignment.total_score
