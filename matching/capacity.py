@@ -58,8 +58,9 @@ def remaining_columns(*, exclude_run: uuid.UUID | None = None, within: np.ndarra
     if within is not None:
         specialists = specialists.filter(pk__in=bulk.id_set(within))
     ids, capacity, active = bulk.columns(
-        specialists.order_by("id").values_list("id", "capacity", "active_engagements"),
+        specialists.order_by().values_list("id", "capacity", "active_engagements"),
         [bulk.UUID, np.int32, np.int32],
+        sort=True,
     )
     qs = Proposal.objects.filter(status__in=Proposal.HOLDING)
     if within is not None:  # read straight from the index on (specialist, status)

@@ -76,9 +76,7 @@ def plan(run: MatchRun, progress: Callable[[int], None] | None = None, *, prefil
     edge_requests, edge_specialists, edge_points = [], [], []
     candidate_edges = 0
     candidates_time = scoring_time = 0.0
-    for r in range(requests.size):
-        if requests.slots[r] <= 0:
-            continue
+    for r in np.flatnonzero(requests.slots > 0).tolist():
         t0 = time.perf_counter()
         found = checker.candidates(requests, r)
         t1 = time.perf_counter()
@@ -125,10 +123,8 @@ def _kept(run: MatchRun, planned: Plan) -> np.ndarray:
     # Rank each specialist's edges by score (best first) and keep the first `left` of them.
     specialist = edges.specialist[chosen]
     order = np.lexsort((-edges.score[chosen], specialist))
-    starts = np.r_[0, np.flatnonzero(np.diff(specialist[order])) + 1]
-    place = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
     keep = np.zeros(chosen.size, dtype=bool)
-    keep[order] = place < left[order]
+    keep[order] = scoring.place_in_group(specialist[order]) < left[order]
     kept = chosen[keep]
     # Rank within each request by score (ties: lower specialist index first).
     return kept[np.lexsort((edges.specialist[kept], -edges.score[kept], edges.request[kept]))]
@@ -140,14 +136,7 @@ def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...
     edges, pool, requests = planned.edges, planned.pool, planned.requests
     r_of, s_of = edges.request[kept], edges.specialist[kept]
     # Facts, vectorised over the kept edges.
-    level = np.zeros(kept.size)
-    counted = np.zeros(kept.size)
-    for slot in range(max((len(items) for items in requests.skills), default=0)):
-        rows = np.array([items[slot][0] if len(items) > slot else -1 for items in requests.skills])[r_of]
-        has = rows >= 0
-        level[has] += pool.levels[rows[has], s_of[has]]
-        counted += has
-    level = np.where(counted > 0, level / np.maximum(counted, 1), 0.0)
+    level, _asked = scoring.mean_levels(pool, requests, r_of, s_of)
     certification = np.where(pool.has_riss[s_of], "RISS", np.where(pool.has_sg[s_of], "SG", ""))
     prefecture = requests.prefecture[r_of]
     travels = pool.onsite_ok[s_of] & ((pool.travel_mask[s_of] >> prefecture) & 1).astype(bool)
@@ -155,9 +144,7 @@ def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...
     rating = pool.rating[s_of]
     urgent = requests.urgent[r_of]
     points = planned.points[:, kept].T.tolist()
-    same_request = np.r_[False, r_of[1:] == r_of[:-1]]
-    starts = np.flatnonzero(~same_request)
-    rank = np.arange(kept.size) - np.repeat(starts, np.diff(np.r_[starts, kept.size])) + 1
+    rank = scoring.place_in_group(r_of) + 1
     now = timezone.now()
     request_ids = requests.ids
     return [

@@ -212,9 +212,11 @@ class Proposal(models.Model):
     VISIBLE_TO_SPECIALIST = ("approved", "accepted", "declined", "selected", "not_selected")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
-    request = models.ForeignKey(AdvisorRequest, on_delete=models.CASCADE, related_name="proposals")
-    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="proposals")
+    # No index of their own: (run, request, specialist), (request, status) and (specialist,
+    # status) below lead with them, and every index slows the match run's bulk write.
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals", db_index=False)
+    request = models.ForeignKey(AdvisorRequest, on_delete=models.CASCADE, related_name="proposals", db_index=False)
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="proposals", db_index=False)
     score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(1000)])
     breakdown = models.JSONField(default=dict)
     # What the reasons say (matching.reasons renders them in ja and en when read).
@@ -242,7 +244,7 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
         ordering = ["request", "rank", "id"]
         constraints = [
-            # A retried or re-delivered run writes the same rows: conflicts are ignored.
+            # A run proposes a pair once.
             models.UniqueConstraint(fields=["run", "request", "specialist"], name="unique_proposal_per_run"),
             models.UniqueConstraint(
                 fields=["request", "specialist"],
