@@ -130,6 +130,12 @@ def id_set(ids: np.ndarray) -> Any:
     return RawSQL("SELECT unnest(%s::uuid[])", [literal])  # one bound parameter
 
 
+class JsonText(str):
+    """A JSON field's value already serialised (saves `copy_rows` a json.dumps per value)."""
+
+    __slots__ = ()
+
+
 def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Insert rows of Python values in `fields` order (no defaults are filled in, no signals sent).
 
@@ -137,7 +143,15 @@ def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[S
     `write_row` (with its JSON dumpers) cost ~45 µs a row on the match run's 22,774 proposals."""
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows],
+            [
+                model(
+                    **{
+                        name: json.loads(v) if isinstance(v, JsonText) else v
+                        for name, v in zip(fields, row, strict=True)
+                    }
+                )
+                for row in rows
+            ],
             batch_size=2000,
         )
         return
@@ -160,7 +174,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def _text_format(field: Any) -> Callable[[Any], str]:
     """How a non-NULL value of this field is written in COPY's text format."""
     if isinstance(field, models.JSONField):
-        return lambda value: _JSON(value).translate(_ESCAPES)
+        return lambda value: (value if isinstance(value, JsonText) else _JSON(value)).translate(_ESCAPES)
     if isinstance(field, models.BooleanField):
         return lambda value: "t" if value else "f"
     if isinstance(field, models.DateTimeField | models.DateField):

@@ -232,59 +232,89 @@ def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray |
     return pool
 
 
+CERTIFICATIONS: list[str] = list(AdvisorRequest.CertificationRequirement.values)
+
+
+def _code(field: str, values: list[str]) -> Any:
+    """Position of the field's value in `values` (-1 for another value), as portable SQL."""
+    return Case(*(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)), default=Value(-1))
+
+
 def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -> RequestBatch:
+    """The run's open requests as columns, like the specialists: one COPY read per table."""
     requests = open_requests(run)
-    rows = list(
-        requests.order_by("id").values_list(
-            "id", "kind", "required_certification", "onsite_required", "remote_ok", "budget_jpy",
-            "company__prefecture", "company__industry", "urgency", "personal_data_leak", "slots", "company_id",
+    (
+        ids, kind, certification, onsite_required, remote_ok, budget, prefecture, industry, urgent, slots,
+        company_ids,
+    ) = bulk.columns(
+        requests.order_by()
+        .annotate(
+            _kind=_code("kind", KINDS), _certification=_code("required_certification", CERTIFICATIONS),
+            _prefecture=Cast("company__prefecture", IntegerField()),
+            _industry=_code("company__industry", INDUSTRIES),
+            _urgent=Case(When(Q(urgency="urgent") | Q(personal_data_leak=True), then=Value(True)),
+                         default=Value(False)),
         )
+        .values_list(
+            "id", "_kind", "_certification", "onsite_required", "remote_ok", "budget_jpy", "_prefecture",
+            "_industry", "_urgent", "slots", "company_id",
+        ),
+        [bulk.UUID, np.int64, np.int64, bool, bool, np.int64, np.int64, np.int64, bool, np.int32, bulk.UUID],
+        sort=True,
     )  # fmt: skip
-    index = {row[0]: i for i, row in enumerate(rows)}
-    required: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
-    for request_id, skill_id, level in RequiredSkill.objects.filter(request__in=requests).values_list(
-        "request_id", "skill_id", "min_level"
+    count = ids.size
+    owner, skill, level = bulk.columns(
+        RequiredSkill.objects.filter(request__in=requests).values_list("request_id", "skill_id", "min_level"),
+        [bulk.UUID, np.int64, np.int64],
+    )
+    required: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+    for position, skill_id, min_level in zip(
+        bulk.find(ids, owner).tolist(), skill.tolist(), level.tolist(), strict=True
     ):
-        required[request_id].append((skills[skill_id], level))
+        required[position].append((skills[skill_id], min_level))
     # Slots already held by live proposals of other runs, and pairs never to propose again.
-    taken = np.zeros(len(rows), dtype=np.int32)
-    excluded: list[list[int]] = [[] for _ in rows]
-    pairs = list(
+    asked, specialist, live = bulk.columns(
         Proposal.objects.filter(request__in=requests)
         .filter(Q(status__in=Proposal.REFUSED) | Q(status__in=Proposal.LIVE))
         .exclude(run_id=run.pk)
-        .values_list("request_id", "specialist_id", "status")
+        .annotate(_live=Case(When(status__in=Proposal.LIVE, then=Value(True)), default=Value(False)))
+        .values_list("request_id", "specialist_id", "_live"),
+        [bulk.UUID, bulk.UUID, bool],
     )
-    for (request_id, _specialist_id, status), at in zip(pairs, pool.positions(pair[1] for pair in pairs), strict=True):
-        position = index[request_id]
-        if status in Proposal.LIVE:
-            taken[position] += 1
-        if at >= 0:
-            excluded[position].append(int(at))
+    at = bulk.find(ids, asked)
+    taken = np.bincount(at[live], minlength=count).astype(np.int32)
+    excluded: list[list[int]] = [[] for _ in range(count)]
+    for position, s in zip(at.tolist(), bulk.find(pool.ids, specialist).tolist(), strict=True):
+        if s >= 0:
+            excluded[position].append(s)
     # Nobody is proposed to a company they belong to.
-    memberships = list(
-        CompanyMembership.objects.filter(company__in=requests.values("company_id")).values_list("company_id", "user_id")
+    companies, users = bulk.columns(
+        CompanyMembership.objects.filter(company__in=requests.values("company_id")).values_list(
+            "company_id", "user_id"
+        ),
+        [bulk.UUID, bulk.UUID],
     )
     by_user = np.argsort(pool.user_ids, kind="stable")
-    found = bulk.positions(pool.user_ids[by_user], (user_id for _company, user_id in memberships))
-    members: dict[uuid.UUID, list[int]] = defaultdict(list)
-    for (company_id, _user_id), at in zip(memberships, found, strict=True):
-        if at >= 0:
-            members[company_id].append(int(by_user[at]))
-    for position, row in enumerate(rows):
-        excluded[position] += members.get(row[11], [])
+    found = bulk.find(pool.user_ids[by_user], users)
+    members: dict[bytes, list[int]] = defaultdict(list)
+    for company_id, s in zip(companies.tolist(), found.tolist(), strict=True):
+        if s >= 0:
+            members[company_id].append(int(by_user[s]))
+    if members:
+        for position, company_id in enumerate(company_ids.tolist()):
+            excluded[position] += members.get(company_id, [])
     return RequestBatch(
-        ids=[row[0] for row in rows],
-        kind=np.array([KINDS.index(row[1]) for row in rows], dtype=np.int64),
-        certification=[row[2] for row in rows],
-        onsite_required=np.array([row[3] for row in rows], dtype=bool),
-        remote_ok=np.array([row[4] for row in rows], dtype=bool),
-        budget=np.array([row[5] for row in rows], dtype=np.int64),
-        prefecture=np.array([int(row[6]) for row in rows], dtype=np.int64),
-        industry_bit=np.array([INDUSTRY_BITS.get(row[7], 0) for row in rows], dtype=np.int64),
-        urgent=np.array([row[8] == "urgent" or row[9] for row in rows], dtype=bool),
-        slots=np.maximum(np.array([row[10] for row in rows], dtype=np.int32) - taken, 0),
-        skills=[required.get(row[0], []) for row in rows],
+        ids=[bulk.as_uuid(value) for value in ids],
+        kind=kind,
+        certification=[CERTIFICATIONS[code] if code >= 0 else "" for code in certification.tolist()],
+        onsite_required=onsite_required,
+        remote_ok=remote_ok,
+        budget=budget,
+        prefecture=prefecture,
+        industry_bit=np.where(industry >= 0, np.left_shift(1, np.maximum(industry, 0)), 0),
+        urgent=urgent,
+        slots=np.maximum(slots - taken, 0),
+        skills=required,
         excluded=[np.array(items, dtype=np.int64) for items in excluded],
     )
 

@@ -147,15 +147,18 @@ def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...
     rank = scoring.place_in_group(r_of) + 1
     now = timezone.now()
     request_ids = requests.ids
+    # The JSON of both fields is written here, from numbers and the few fixed words of the facts.
+    breakdown = "{" + ",".join(f'"{name}":%d' for name in scoring.COMPONENTS) + "}"
     return [
         (
-            uuid.uuid4(), run.pk, request_ids[r], pool.id_at(s), score,
-            dict(zip(scoring.COMPONENTS, breakdown, strict=True)),
-            {"level": lvl, "certification": cert, "proximity": near, "rating": None if stars != stars else stars,
-             "urgent": hurry},
+            uuid.uuid4(), run.pk, request_ids[r], pool.id_at(s), score, bulk.JsonText(breakdown % tuple(row)),
+            bulk.JsonText(
+                f'{{"level":{lvl!r},"certification":"{cert}","proximity":"{near}",'
+                f'"rating":{"null" if stars != stars else repr(stars)},"urgent":{"true" if hurry else "false"}}}'
+            ),
             place, "pending_review", "", now,
         )
-        for r, s, score, breakdown, lvl, cert, near, stars, hurry, place in zip(
+        for r, s, score, row, lvl, cert, near, stars, hurry, place in zip(
             r_of.tolist(), s_of.tolist(), edges.score[kept].tolist(), points, level.tolist(), certification.tolist(),
             proximity.tolist(), rating.tolist(), urgent.tolist(), rank.tolist(), strict=True,
         )
