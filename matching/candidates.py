@@ -326,6 +326,8 @@ class ConstraintChecker:
         self.pool = pool
         self._base: dict[tuple[int, str], np.ndarray] = {}
         self._reach: dict[int, np.ndarray] = {}
+        self._shape: dict[tuple[int, str, int, bool], np.ndarray] = {}
+        self._levelled: dict[tuple[int, int], np.ndarray] = {}
 
     def base(self, kind: int, certification: str) -> np.ndarray:
         """Accepts the kind, has capacity left, holds the certification asked for."""
@@ -348,22 +350,38 @@ class ConstraintChecker:
             self._reach[prefecture] = pool.onsite_ok & ((pool.travel_mask >> prefecture) & 1).astype(bool)
         return self._reach[prefecture]
 
+    def shape(self, kind: int, certification: str, prefecture: int, onsite_required: bool) -> np.ndarray:
+        """`base` and where the specialist works, together: many requests share these four."""
+        key = (kind, certification, prefecture, onsite_required)
+        if key not in self._shape:
+            pool = self.pool
+            reach = self.travels_to(prefecture)
+            self._shape[key] = self.base(kind, certification) & (reach if onsite_required else pool.remote_ok | reach)
+        return self._shape[key]
+
+    def levelled(self, row: int, level: int) -> np.ndarray:
+        """Has skill `row` at `level` or above."""
+        key = (row, level)
+        if key not in self._levelled:
+            self._levelled[key] = self.pool.levels[row] >= level
+        return self._levelled[key]
+
     def candidates(self, requests: RequestBatch, r: int) -> np.ndarray:
-        """Indices of specialists passing every hard constraint for request r."""
+        """Indices (ascending) of specialists passing every hard constraint for request r."""
         pool = self.pool
-        mask = self.base(int(requests.kind[r]), requests.certification[r]).copy()
+        mask = self.shape(
+            int(requests.kind[r]), requests.certification[r], int(requests.prefecture[r]),
+            bool(requests.onsite_required[r]),
+        )  # fmt: skip
         for row, level in requests.skills[r]:
-            mask &= pool.levels[row] >= level
-        reach = self.travels_to(int(requests.prefecture[r]))
-        if requests.onsite_required[r]:
-            mask &= reach
-        else:
-            mask &= pool.remote_ok | reach
+            mask = mask & self.levelled(row, level)
+        found = np.flatnonzero(mask)
         kind = KINDS[int(requests.kind[r])]
+        # The price check on the few left, not over the whole pool.
         if kind == RequestKind.ADVISOR:
-            mask &= pool.monthly <= requests.budget[r]
+            found = found[pool.monthly[found] <= requests.budget[r]]
         elif kind in (RequestKind.SPOT, RequestKind.INCIDENT):
-            mask &= pool.hourly <= requests.budget[r]
+            found = found[pool.hourly[found] <= requests.budget[r]]
         if requests.excluded[r].size:
-            mask[requests.excluded[r]] = False
-        return np.flatnonzero(mask)
+            found = found[~np.isin(found, requests.excluded[r])]
+        return found
