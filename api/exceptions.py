@@ -4,6 +4,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -46,3 +49,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # caller's input, so a 400 rather than a 500.
         exc = exceptions.ValidationError({"detail": "Value out of range."})
     return drf_exception_handler(exc, context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a path under /api/ that matches no route answers in JSON like every API
+    error (found by schemathesis over HTTP: an id of the wrong shape got Django's HTML page);
+    other paths get Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found."))}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: what Django refuses before DRF sees it (e.g. a form with more fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS), in JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Bad request."))}, status=status.HTTP_400_BAD_REQUEST)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500, in JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Server error."))}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request)

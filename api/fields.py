@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 # Detail routes take a UUID: anything else is a 404 from the router, never a query.
@@ -28,3 +29,24 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type
     def get_queryset(self) -> QuerySet[Any]:
         request = self.context.get("request")
         return self.selector(getattr(request, "user", None))
+
+
+class SetOnce(serializers.Serializer[Any]):
+    """Mix into a PATCH serializer: the `set_once` fields (chosen at creation) are not part of
+    it, and sending one is a 400 naming it, not silently ignored."""
+
+    set_once: tuple[str, ...] = ()
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        for name in self.set_once:
+            fields.pop(name, None)
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        sent = getattr(self, "initial_data", {})
+        refused = {name: [_("This cannot be changed.")] for name in self.set_once if name in sent}
+        if refused:
+            raise serializers.ValidationError(refused)
+        validated: dict[str, Any] = super().validate(attrs)
+        return validated

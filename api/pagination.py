@@ -4,16 +4,26 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`page` and `page_size` (at most 100) on every list."""
+    """`page` and `page_size` (at most 100) on every list. A page that is not a number from 1
+    up is refused (400); a page past the last is not found (404)."""
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page not in self.last_page_strings and not (page.isdigit() and int(page) >= 1):
+            raise ValidationError({self.page_query_param: [_("A page number from 1 up.")]})
+        return super().paginate_queryset(queryset, request, view)
 
 
 class CappedCountPaginator(Paginator):  # type: ignore[type-arg]

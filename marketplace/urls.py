@@ -4,6 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from api import health
 
+handler400 = "api.exceptions.bad_request"
+handler404 = "api.exceptions.not_found"
+handler500 = "api.exceptions.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

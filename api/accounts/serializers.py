@@ -9,6 +9,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts.models import Chamber, Company, User
 from accounts.prefectures import PREFECTURE_CHOICES, prefecture_name
+from api.fields import SetOnce
 from api.history import WithHistory
 
 
@@ -117,10 +118,20 @@ class CompanyDetailSerializer(WithHistory, CompanySerializer):
         fields = [*CompanySerializer.Meta.fields, "history"]
 
 
-class CompanyUpdateSerializer(CompanySerializer):
+class CompanyUpdateSerializer(SetOnce, CompanySerializer):
+    """A PATCH: the chamber is chosen once, at creation."""
+
+    set_once = ("chamber",)
+
     class Meta(CompanySerializer.Meta):
-        read_only_fields = ["id", "status", "created_at", "chamber"]
+        read_only_fields = ["id", "status", "created_at"]
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    """A decision that must say why (a rejection, a suspension, a dispute)."""
+
+    note = serializers.CharField(max_length=2000, help_text="The reason (required).")

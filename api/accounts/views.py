@@ -98,8 +98,10 @@ class CompanyViewSet(
             return LabourAttorneySerializer
         if self.action == "partial_update":
             return serializers.CompanyUpdateSerializer
-        if self.action in ("verify", "reject"):
+        if self.action == "verify":
             return serializers.DecisionSerializer
+        if self.action == "reject":
+            return serializers.ReasonSerializer
         return serializers.CompanySerializer
 
     def get_permissions(self) -> list[permissions.BasePermission]:
@@ -138,7 +140,7 @@ class CompanyViewSet(
         )
         return Response(serializers.CompanySerializer(company).data)
 
-    @extend_schema(request=serializers.DecisionSerializer, responses=serializers.CompanySerializer)
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.CompanySerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         data = self.get_serializer(data=request.data)

@@ -9,10 +9,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.accounts.serializers import DecisionSerializer
+from api.accounts.serializers import DecisionSerializer, ReasonSerializer
 from api.billing import serializers as billing_serializers
 from api.fields import UUID_PATTERN
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_user
+from api.schema import ErrorSerializer
 from billing import export, selectors, services, stripe_client
 from billing.models import Invoice, Payment, TimeEntry
 
@@ -54,6 +55,7 @@ class ConnectOnboardView(APIView):
             200: inline_serializer("ConnectOnboarding", {"account": serializers.CharField(),
                                                          "onboarding_url": serializers.URLField(),
                                                          "payouts_enabled": serializers.BooleanField()}),
+            404: OpenApiResponse(ErrorSerializer, description="The caller has no specialist profile yet."),
             503: BILLING_OFF,
         },
     )  # fmt: skip
@@ -229,8 +231,10 @@ class TimeEntryViewSet(
         return selectors.access_time_entry(self.request.user, self.kwargs["pk"])
 
     def get_serializer_class(self) -> Any:
-        if self.action in ("confirm", "dispute"):
+        if self.action == "confirm":
             return DecisionSerializer
+        if self.action == "dispute":
+            return ReasonSerializer
         if self.action == "retrieve":
             return billing_serializers.TimeEntryDetailSerializer
         return billing_serializers.TimeEntrySerializer
@@ -262,11 +266,11 @@ class TimeEntryViewSet(
                                        note=data.validated_data["note"])  # fmt: skip
         return self._answer(entry)
 
-    @extend_schema(request=DecisionSerializer, responses=billing_serializers.TimeEntryDetailSerializer)
+    @extend_schema(request=ReasonSerializer, responses=billing_serializers.TimeEntryDetailSerializer)
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk: str) -> Response:
         """Not recognised: the specialist is told why (a note is required)."""
-        data = DecisionSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.dispute_hours(entry=self.get_object(), user=acting_user(request),
                                        note=data.validated_data["note"])  # fmt: skip

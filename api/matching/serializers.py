@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.selectors import companies_visible_to
-from api.fields import VisiblePrimaryKeyRelatedField
+from api.fields import SetOnce, VisiblePrimaryKeyRelatedField
 from api.history import WithHistory
 from api.talent.serializers import SpecialistSerializer
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
@@ -55,9 +55,13 @@ class RequestSerializer(serializers.ModelSerializer[AdvisorRequest]):
         return AppiClocksSerializer(deadlines).data if deadlines else None
 
 
-class RequestUpdateSerializer(RequestSerializer):
+class RequestUpdateSerializer(SetOnce, RequestSerializer):
+    """A PATCH: the company is chosen once, at creation."""
+
+    set_once = ("company",)
+
     class Meta(RequestSerializer.Meta):
-        read_only_fields = ["id", "company", "status", "published_at", "created_at"]
+        read_only_fields = ["id", "status", "published_at", "created_at"]
 
 
 class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
@@ -158,10 +162,6 @@ class AcceptSerializer(serializers.Serializer[Any]):
         help_text="Any relationship with the company or with vendors you would recommend; empty: none.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
-class ReasonSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=2000, help_text="The reason (required).")
 
 
 class BulkApproveSerializer(serializers.Serializer[Any]):

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.accounts.serializers import DecisionSerializer
+from api.accounts.serializers import DecisionSerializer, ReasonSerializer
 from api.fields import UUID_PATTERN
 from api.matching import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSmeOrSpecialist, IsSpecialist, acting_user
@@ -155,7 +155,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_serializer_class(self) -> Any:
         return {
             "approve": DecisionSerializer,
-            "reject": serializers.ReasonSerializer,
+            "reject": ReasonSerializer,
             "accept": serializers.AcceptSerializer,
             "decline": DecisionSerializer,
             "select": serializers.SelectSerializer,
@@ -189,7 +189,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             services.approve_proposal(proposal=self.get_object(), admin=acting_user(request), note=note)
         )
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.ProposalDetailSerializer)
+    @extend_schema(request=ReasonSerializer, responses=serializers.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         note = self._input(request)["note"]

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import Company
 from accounts.prefectures import PREFECTURE_CHOICES
-from api.history import WithHistory
+from api.history import HistoryEntrySerializer, WithHistory
 from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill
 from talent.services import LANGUAGES
 
@@ -192,6 +192,20 @@ class CertificationReviewSerializer(CertificationSerializer):
 class CertificationReviewDetailSerializer(WithHistory, CertificationReviewSerializer):
     class Meta(CertificationReviewSerializer.Meta):
         fields = [*CertificationReviewSerializer.Meta.fields, "history"]
+
+
+class SpecialistProfileSerializer(SpecialistSerializer):
+    """A profile page as documented (schema only): what every viewer gets, plus `legal_name`,
+    `email` and `phone` for the specialist, the chamber's admins and a company engaged with
+    them, and `history` for the specialist and the chamber's admins."""
+
+    legal_name = serializers.CharField(required=False, help_text="Only for those who may see contact details.")
+    email = serializers.EmailField(required=False, help_text="Only for those who may see contact details.")
+    phone = serializers.CharField(required=False, help_text="Only for those who may see contact details.")
+    history = HistoryEntrySerializer(many=True, required=False, help_text="Only for the specialist and admins.")
+
+    class Meta(SpecialistSerializer.Meta):
+        fields = [*SpecialistSerializer.Meta.fields, "legal_name", "email", "phone", "history"]
 
 
 class SpecialistWithContactDetailSerializer(WithHistory, SpecialistWithContactSerializer):

@@ -2,24 +2,27 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import reviews_talent
-from api.accounts.serializers import DecisionSerializer
+from api.accounts.serializers import DecisionSerializer, ReasonSerializer
 from api.fields import UUID_PATTERN
 from api.pagination import DirectoryPagination
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
+from api.schema import ErrorSerializer
 from api.talent import filters, serializers
 from matching import selectors as matching_selectors
 from matching import services as matching_services
 from talent import selectors, services
 from talent.models import Certification, Skill, Specialist
 from talent.selectors import may_see_contact
+
+NO_PROFILE = OpenApiResponse(ErrorSerializer, description="The caller has no specialist profile yet.")
 
 
 class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Skill]):
@@ -47,7 +50,7 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_serializer_class(self) -> Any:
         if self.action in ("suspend", "reactivate"):
-            return DecisionSerializer
+            return ReasonSerializer
         if self.action == "me" and self.request.method == "PATCH":
             return serializers.SpecialistUpdateSerializer
         return serializers.SpecialistSerializer
@@ -67,16 +70,16 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return serializers.SpecialistWithContactSerializer(specialist).data
         return serializers.SpecialistSerializer(specialist).data
 
-    @extend_schema(responses=serializers.SpecialistWithContactDetailSerializer)
+    @extend_schema(responses=serializers.SpecialistProfileSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         specialist = matching_selectors.access_specialist(request.user, kwargs["pk"])
         return Response(self._profile(specialist))
 
-    @extend_schema(methods=["GET"], responses=serializers.SpecialistWithContactSerializer)
+    @extend_schema(methods=["GET"], responses={200: serializers.SpecialistWithContactSerializer, 404: NO_PROFILE})
     @extend_schema(
         methods=["PATCH"],
         request=serializers.SpecialistUpdateSerializer,
-        responses=serializers.SpecialistWithContactSerializer,
+        responses={200: serializers.SpecialistWithContactSerializer, 404: NO_PROFILE},
     )
     @action(detail=False, methods=["get", "patch"])
     def me(self, request: Request) -> Response:
@@ -89,10 +92,10 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             specialist = selectors.own_specialist(user)
         return Response(serializers.SpecialistWithContactSerializer(specialist).data)
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.SpecialistWithContactSerializer)
+    @extend_schema(request=ReasonSerializer, responses=serializers.SpecialistWithContactSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str) -> Response:
-        data = DecisionSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         specialist = selectors.access_specialist(request.user, pk)
         matching_services.suspend_specialist(
@@ -100,10 +103,10 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return Response(self._profile(selectors.access_specialist(request.user, pk)))
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.SpecialistWithContactSerializer)
+    @extend_schema(request=ReasonSerializer, responses=serializers.SpecialistWithContactSerializer)
     @action(detail=True, methods=["post"])
     def reactivate(self, request: Request, pk: str) -> Response:
-        data = DecisionSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         specialist = selectors.access_specialist(request.user, pk)
         services.reactivate_specialist(
@@ -131,8 +134,10 @@ class CertificationViewSet(
         return selectors.access_certification(self.request.user, self.kwargs["pk"])
 
     def get_serializer_class(self) -> Any:
-        if self.action in ("verify", "reject"):
+        if self.action == "verify":
             return DecisionSerializer
+        if self.action == "reject":
+            return ReasonSerializer
         reviewer = reviews_talent(self.request.user)
         if self.action == "retrieve":
             return (
@@ -165,10 +170,10 @@ class CertificationViewSet(
         )
         return Response(serializers.CertificationReviewSerializer(certification).data)
 
-    @extend_schema(request=DecisionSerializer, responses=serializers.CertificationReviewSerializer)
+    @extend_schema(request=ReasonSerializer, responses=serializers.CertificationReviewSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        data = DecisionSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         certification = services.reject_certification(
             certification=self.get_object(), admin=acting_user(request), note=data.validated_data["note"]

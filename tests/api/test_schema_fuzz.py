@@ -1,4 +1,6 @@
-"""schemathesis over every operation of /api/schema/: no 5xx, no response that breaks the schema.
+"""schemathesis over every operation of /api/schema/: no 5xx, no status the operation does not
+document, no response that breaks its schema. (bench/load.py runs the same checks over HTTP
+against a gunicorn it starts.)
 
 It reads the live schema, so every endpoint added later is fuzzed without touching this file.
 """
@@ -10,7 +12,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from marketplace.wsgi import application
 
@@ -51,5 +57,5 @@ def test_no_operation_answers_5xx_or_breaks_its_schema(case, role_headers):
     for headers in role_headers:
         case.call_and_validate(
             headers=headers,
-            checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+            checks=[not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance],
         )
