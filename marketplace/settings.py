@@ -234,13 +234,16 @@ STRIPE_API_VERSION = env.str("STRIPE_API_VERSION", default="2026-10-28.endive")
 # Where the SME/specialist frontend lives: Stripe sends people back there after onboarding.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Mail goes over SMTP to EMAIL_HOST; without one (development, or a start that forgot it) it is
+# written to the log of the process sending it (the worker), instead of retrying SMTP on
+# localhost:25 as it did.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST and not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
