@@ -6,8 +6,8 @@ from what it is: a body or query parameters can be refused (400); an authenticat
 endpoint answers 401 without a token and 403 to a role it does not serve; an object in
 the path may be out of reach, and a page past the last does not exist (404); a write may
 find the object in the wrong state (409) or come in a media type the endpoint does not
-read (415); every endpoint is throttled (429). Billing adds 402 (a declined card) and
-503 (Stripe not configured or unreachable).
+read (415); a throttled endpoint may ask the caller to slow down (429). Billing adds 402
+(a declined card) and 503 (Stripe not configured or unreachable).
 """
 
 from typing import Any
@@ -42,7 +42,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _error_statuses(self) -> list[int]:
         method = self.method.upper()
         writes = method in ("POST", "PUT", "PATCH", "DELETE")
-        statuses = [429]
+        statuses = [429] if self.view.get_throttles() else []
         paginated = bool(self._get_pagination_parameters())  # type: ignore[no-untyped-call]
         if writes or paginated or self._get_filter_parameters():  # type: ignore[no-untyped-call]
             statuses.append(400)
