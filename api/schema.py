@@ -12,6 +12,7 @@ read (415); a throttled endpoint may ask the caller to slow down (429). Billing 
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions
@@ -38,6 +39,16 @@ ERRORS = {
 }
 
 
+def _blank_in_model(field: Any) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not isinstance(field.source, str):
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:
+        return False
+
+
 class AutoSchema(SpectacularAutoSchema):
     def _error_statuses(self) -> list[int]:
         method = self.method.upper()
@@ -60,6 +71,14 @@ class AutoSchema(SpectacularAutoSchema):
             if getattr(self.view, "action", None) == "pay":
                 statuses.append(402)
         return sorted(set(statuses))
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
+        # DRF builds a read-only ChoiceField without `allow_blank`, so a model field with
+        # choices and blank=True was documented without "" and every blank value answered
+        # broke the schema (found over HTTP: an engagement's empty `end_exception`).
+        if isinstance(field, drf_serializers.ChoiceField) and field.read_only and _blank_in_model(field):
+            field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)

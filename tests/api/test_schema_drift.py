@@ -11,6 +11,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from werkzeug.test import Client as WsgiClient
 
 from marketplace.wsgi import application
+from tests.billing_fixtures import engaged
 from tests.matching_fixtures import make_request
 from tests.talent_fixtures import make_specialist
 
@@ -57,6 +58,18 @@ def test_a_profile_page_matches_its_documented_schema_for_every_viewer(request, 
     assert response.status_code == 200
     schema["/api/v1/specialists/{id}/"]["GET"].validate_response(response)
     assert ("email" in response.json) is (viewer != "sme_alice")  # contact details only where allowed
+
+
+def test_an_engagement_with_blank_choices_matches_its_documented_schema(wsgi, sme_alice, alice_company, specialist_bob):
+    """Found over HTTP (bench/load.py): a read-only choice field with blank=True in the model was
+    documented without "", so every active engagement's empty `end_exception` broke the schema."""
+    engaged(alice_company, sme_alice, make_specialist(specialist_bob))
+
+    response = wsgi("/api/v1/engagements/", sme_alice)
+
+    assert response.json["count"] == 1
+    assert response.json["results"][0]["end_exception"] == ""
+    schema["/api/v1/engagements/"]["GET"].validate_response(response)
 
 
 @pytest.mark.parametrize(
