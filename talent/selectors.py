@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import User
 from marketplace.errors import NotFound, get_or_not_found
-from talent.models import LISTED, Certification, Skill, Specialist, SpecialistQuerySet, SpecialistSkill
+from talent.models import (
+    LISTED,
+    Certification,
+    Skill,
+    Specialist,
+    SpecialistQuerySet,
+    SpecialistSkill,
+    TravelPrefecture,
+)
 
 
 def skills() -> QuerySet[Skill]:
@@ -22,12 +30,16 @@ def with_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
 
 
 def _prefetch_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
+    # Only what a profile shows, with the skill's slug annotated rather than a Skill instance
+    # per row: building instances was most of a directory page's cost (bench/directory.py).
     return qs.prefetch_related(
         Prefetch(
             "skill_levels",
-            queryset=SpecialistSkill.objects.select_related("skill").order_by("skill__position"),
+            queryset=SpecialistSkill.objects.only("id", "specialist_id", "level")
+            .annotate(skill_slug=F("skill__slug"))
+            .order_by("skill__position"),
         ),
-        "travel",
+        Prefetch("travel", queryset=TravelPrefecture.objects.only("id", "specialist_id", "prefecture")),
         Prefetch(
             "certifications",
             queryset=Certification.objects.counting().only("id", "kind", "specialist_id"),

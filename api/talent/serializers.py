@@ -81,7 +81,10 @@ class SpecialistSerializer(serializers.ModelSerializer[Specialist]):
 
     @extend_schema_field(SkillLevelSerializer(many=True))
     def get_skills(self, specialist: Specialist) -> list[dict[str, Any]]:
-        return [{"skill": s.skill.slug, "level": s.level} for s in specialist.skill_levels.all()]
+        return [
+            {"skill": getattr(s, "skill_slug", None) or s.skill.slug, "level": s.level}
+            for s in specialist.skill_levels.all()
+        ]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Certification.Kind.choices)))
     def get_certifications(self, specialist: Specialist) -> list[str]:
