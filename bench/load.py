@@ -193,6 +193,10 @@ class Recorder:
                     self.failures.append(f"{name}: {code} {body}")
 
 
+QUEUED: set[str] = set()  # proposals already handed to an approving session
+QUEUED_LOCK = threading.Lock()
+
+
 def mixed_client(base: str, index: int, people: dict[str, Any], stop: threading.Event, rec: Recorder,
                  approvals: "queue.Queue[str]") -> None:  # fmt: skip
     """One user's session: SME clients do the SME mix; every fourth client is the admin."""
@@ -220,6 +224,10 @@ def mixed_client(base: str, index: int, people: dict[str, Any], stop: threading.
             if roll < 0.4:
                 found = call("GET proposals (admin)", "GET", "/api/v1/proposals/", params={"status": "pending_review"})
                 for item in (found or {}).get("results", [])[:5]:
+                    with QUEUED_LOCK:
+                        if item["id"] in QUEUED:
+                            continue
+                        QUEUED.add(item["id"])
                     approvals.put(item["id"])
             elif roll < 0.7:
                 try:
