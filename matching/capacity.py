@@ -22,38 +22,27 @@ from talent.models import Specialist
 PROPOSAL_WRITE_LOCK = 7_300_001
 
 
-def holding_proposals(
-    specialist_ids: Iterable[uuid.UUID], *, exclude_run: uuid.UUID | None = None
-) -> dict[uuid.UUID, int]:
-    qs = Proposal.objects.filter(status__in=Proposal.HOLDING, specialist_id__in=list(specialist_ids))
-    if exclude_run is not None:
-        qs = qs.exclude(run_id=exclude_run)
-    return dict(qs.values("specialist_id").annotate(n=Count("id")).values_list("specialist_id", "n"))
-
-
 def remaining(specialist_ids: Iterable[uuid.UUID], *, exclude_run: uuid.UUID | None = None) -> dict[uuid.UUID, int]:
-    """Units each specialist can still take: capacity - active engagements - holding proposals."""
+    """Units each specialist can still take: capacity - active engagements - holding proposals
+    (none for a specialist who is not active)."""
     ids = list(specialist_ids)
-    holding = holding_proposals(ids, exclude_run=exclude_run)
-    return {
-        pk: max(capacity - active - holding.get(pk, 0), 0)
-        for pk, capacity, active in Specialist.objects.filter(pk__in=ids).values_list(
-            "pk", "capacity", "active_engagements"
-        )
-    }
+    units = remaining_columns(exclude_run=exclude_run, within=np.array([pk.bytes for pk in ids], dtype=bulk.UUID))
+    left = {bulk.as_uuid(pk): int(n) for pk, n in zip(units.ids, units.left, strict=True)}
+    return {pk: left.get(pk, 0) for pk in ids}
 
 
 @dataclass
 class Units:
-    ids: np.ndarray  # sorted bulk.UUID values of every active specialist
+    ids: np.ndarray  # sorted bulk.UUID values of the active specialists read
     capacity: np.ndarray
     active: np.ndarray  # active engagements
     left: np.ndarray  # what `remaining` gives each
 
 
 def remaining_columns(*, exclude_run: uuid.UUID | None = None, within: np.ndarray | None = None) -> Units:
-    """The same units for every active specialist (or those whose `bulk.UUID` ids are `within`)
-    at once, as numpy columns: two COPY reads, no Python object per specialist."""
+    """What is left for every active specialist (or the active ones among those whose
+    `bulk.UUID` ids are `within`), as numpy columns: two COPY reads, no Python object per
+    specialist."""
     specialists = Specialist.objects.filter(status=Specialist.Status.ACTIVE)
     if within is not None:
         specialists = specialists.filter(pk__in=bulk.id_set(within))

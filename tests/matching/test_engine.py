@@ -291,7 +291,7 @@ def test_open_requests_long_past_their_start_expire(sme_alice, alice_company):
     assert AdvisorRequest.objects.get(pk=fresh.pk).status == "open"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(profiles=st.lists(profile, min_size=4, max_size=10), specs=st.lists(request_spec, min_size=1, max_size=3))
 def test_a_single_request_run_reads_only_who_may_qualify_and_plans_as_over_the_whole_bank(
     tokyo, sme_alice, alice_company, profiles, specs
