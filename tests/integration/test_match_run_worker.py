@@ -25,14 +25,18 @@ def wait_for(condition, timeout, what):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_killed_worker_re_delivers_the_run_and_it_writes_exactly_the_uninterrupted_result(
-    worker_factory, tokyo, sme_alice, alice_company
-):
+def five_slots_for_eight_specialists(company, owner):
     for index in range(8):
         user = User.objects.create_user(f"w{index}@example.test", None, name=f"W{index}", role="specialist")
         make_specialist(user, skills={"bcp": 2 + index % 4}, hourly_rate_jpy=10_000 + 1_000 * index)
-    make_request(alice_company, sme_alice, skills={"bcp": 2}, slots=3)
-    make_request(alice_company, sme_alice, skills={"bcp": 4}, slots=2, title="二件目")
+    make_request(company, owner, skills={"bcp": 2}, slots=3)
+    make_request(company, owner, skills={"bcp": 4}, slots=2, title="二件目")
+
+
+def test_killed_worker_re_delivers_the_run_and_it_writes_exactly_the_uninterrupted_result(
+    worker_factory, tokyo, sme_alice, alice_company
+):
+    five_slots_for_eight_specialists(alice_company, sme_alice)
     run = MatchRun.objects.create(chamber=tokyo)
     expected = engine.plan(run).pairs()  # what an uninterrupted run proposes
     worker = worker_factory(TEST_MATCHING_FAULT_DELAY="10")
@@ -60,11 +64,7 @@ def test_a_whole_worker_killed_mid_run_is_re_queued_by_the_heartbeat_sweeper_wit
     """kill -9 of the main process and its child: the message stays unacknowledged until the
     broker's visibility timeout (an hour in production, kept here); the run's heartbeat stops,
     and the sweeper sends it again long before that."""
-    for index in range(8):
-        user = User.objects.create_user(f"w{index}@example.test", None, name=f"W{index}", role="specialist")
-        make_specialist(user, skills={"bcp": 2 + index % 4}, hourly_rate_jpy=10_000 + 1_000 * index)
-    make_request(alice_company, sme_alice, skills={"bcp": 2}, slots=3)
-    make_request(alice_company, sme_alice, skills={"bcp": 4}, slots=2, title="二件目")
+    five_slots_for_eight_specialists(alice_company, sme_alice)
     run = MatchRun.objects.create(chamber=tokyo)
     expected = engine.plan(run).pairs()
     production = {"TEST_VISIBILITY_TIMEOUT": "3600", "TEST_MATCHING_HEARTBEAT": "1", "TEST_MATCHING_STALL": "5"}
