@@ -350,7 +350,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (as the Dockerfile)")
     parser.add_argument("--specialists", type=int, default=5_000)
     parser.add_argument("--ratio-seconds", type=float, default=15)
     parser.add_argument("--conformance-examples", type=int, default=5, help="0 skips the schemathesis run")
