@@ -1,7 +1,5 @@
 """The app's routes plus a bare DRF list: bench/load.py's yardstick for the directory."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.urls import path
 from rest_framework import generics, serializers
@@ -28,9 +26,6 @@ class BareSpecialistList(generics.ListAPIView[Specialist]):
 
     def get_queryset(self) -> QuerySet[Specialist]:
         return Specialist.objects.order_by("id")
-
-    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        return super().get(request, *args, **kwargs)
 
 
 urlpatterns = [*urlpatterns, path("bench/bare-specialists/", BareSpecialistList.as_view())]
