@@ -1,6 +1,8 @@
 """Reads for the talent bank, scoped to what the acting user may see."""
 
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -26,18 +28,13 @@ def skills() -> QuerySet[Skill]:
 
 def with_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
     """Everything a profile shows, contact included, in a fixed number of queries."""
-    return _prefetch_profile_relations(qs.select_related("user"))
-
-
-def _prefetch_profile_relations(qs: SpecialistQuerySet) -> SpecialistQuerySet:
-    # Only what a profile shows, with the skill's slug annotated rather than a Skill instance
-    # per row: building instances was most of a directory page's cost (bench/directory.py).
-    return qs.prefetch_related(
+    # Only what a profile shows, with the skill's slug annotated rather than a Skill instance per row.
+    return qs.select_related("user").prefetch_related(
         Prefetch(
             "skill_levels",
             queryset=SpecialistSkill.objects.only("id", "specialist_id", "level")
             .annotate(skill_slug=F("skill__slug"))
-            .order_by("skill__position"),
+            .order_by("skill__position", "skill__slug"),
         ),
         Prefetch("travel", queryset=TravelPrefecture.objects.only("id", "specialist_id", "prefecture")),
         Prefetch(
@@ -52,9 +49,41 @@ def specialists_in_directory() -> SpecialistQuerySet:
     """Active specialists who opted in to the directory (like the public RISS search).
 
     No join to users: the directory never shows contact details, and a join over the
-    whole listed set before the LIMIT cost ~100 ms at 100,000 profiles.
+    whole listed set before the LIMIT cost ~100 ms at 100,000 profiles. A page reads its
+    rows as plain values and their relations with `profile_relations`.
     """
-    return _prefetch_profile_relations(Specialist.objects.listed()).order_by(F("rating").desc(nulls_last=True), "id")
+    return Specialist.objects.listed().order_by(F("rating").desc(nulls_last=True), "id")
+
+
+@dataclass(frozen=True)
+class ProfileRelations:
+    """What a profile shows beyond its own row."""
+
+    skills: list[tuple[str, int]] = field(default_factory=list)  # (slug, level) in the taxonomy's order
+    travel_prefectures: list[str] = field(default_factory=list)  # sorted
+    certifications: list[str] = field(default_factory=list)  # kinds of counting credentials, sorted
+
+
+def profile_relations(specialist_ids: list[uuid.UUID]) -> dict[uuid.UUID, ProfileRelations]:
+    """The skills, travel prefectures and counting credential kinds of these profiles, in three
+    queries of plain values: a directory page built from model instances and prefetches spent
+    most of its time building them (bench/load.py)."""
+    skills: dict[uuid.UUID, list[tuple[str, int]]] = defaultdict(list)
+    levels = SpecialistSkill.objects.filter(specialist_id__in=specialist_ids).order_by("skill__position", "skill__slug")
+    for specialist_id, slug, level in levels.values_list("specialist_id", "skill__slug", "level"):
+        skills[specialist_id].append((slug, level))
+    travel: dict[uuid.UUID, list[str]] = defaultdict(list)
+    reach = TravelPrefecture.objects.filter(specialist_id__in=specialist_ids).order_by("prefecture")
+    for specialist_id, prefecture in reach.values_list("specialist_id", "prefecture"):
+        travel[specialist_id].append(prefecture)
+    kinds: dict[uuid.UUID, set[str]] = defaultdict(set)
+    counting = Certification.objects.counting().filter(specialist_id__in=specialist_ids)
+    for specialist_id, kind in counting.values_list("specialist_id", "kind"):
+        kinds[specialist_id].add(kind)
+    return {
+        specialist_id: ProfileRelations(skills[specialist_id], travel[specialist_id], sorted(kinds[specialist_id]))
+        for specialist_id in specialist_ids
+    }
 
 
 def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.models import Company
 from accounts.prefectures import PREFECTURE_CHOICES
 from api.history import HistoryEntrySerializer, WithHistory
+from talent import selectors
 from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill
 from talent.services import LANGUAGES
 
@@ -93,6 +94,34 @@ class SpecialistSerializer(serializers.ModelSerializer[Specialist]):
 
     def get_has_capacity(self, specialist: Specialist) -> bool:
         return specialist.active_engagements < specialist.capacity
+
+
+# What SpecialistSerializer computes rather than reads from a column.
+_DERIVED = {"travel_prefectures", "request_kinds", "has_capacity", "skills", "certifications"}
+_COLUMNS = [name for name in SpecialistSerializer.Meta.fields if name not in _DERIVED]
+# The columns a directory card reads: what it shows and what its derived fields are computed from.
+DIRECTORY_COLUMNS = [*_COLUMNS, "active_engagements", *(f"accepts_{kind}" for kind in RequestKind.values)]
+
+
+def directory_cards(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A directory page exactly as SpecialistSerializer shows each profile, from plain rows
+    (`values(*DIRECTORY_COLUMNS)`) and `profile_relations`: three queries more and no model
+    instance or serializer field per value, which were most of a page's cost (bench/load.py)."""
+    relations = selectors.profile_relations([row["id"] for row in rows])
+    cards = []
+    for row in rows:
+        related = relations[row["id"]]
+        card = {name: row[name] for name in _COLUMNS}
+        card.update(
+            id=str(row["id"]),
+            travel_prefectures=related.travel_prefectures,
+            request_kinds=[kind for kind in RequestKind.values if row[f"accepts_{kind}"]],
+            has_capacity=row["active_engagements"] < row["capacity"],
+            skills=[{"skill": slug, "level": level} for slug, level in related.skills],
+            certifications=related.certifications,
+        )
+        cards.append({name: card[name] for name in SpecialistSerializer.Meta.fields})
+    return cards
 
 
 class SpecialistWithContactSerializer(SpecialistSerializer):

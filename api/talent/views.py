@@ -70,6 +70,12 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return serializers.SpecialistWithContactSerializer(specialist).data
         return serializers.SpecialistSerializer(specialist).data
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A page of cards read as plain values (serializers.directory_cards), not model instances.
+        specialists = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(specialists.values(*serializers.DIRECTORY_COLUMNS))
+        return self.get_paginated_response(serializers.directory_cards(page or []))
+
     @extend_schema(responses=serializers.SpecialistProfileSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         specialist = matching_selectors.access_specialist(request.user, kwargs["pk"])

@@ -181,13 +181,43 @@ def test_directory_runs_a_constant_number_of_queries(client_for, sme_alice, djan
     _many_specialists(count)
     client = client_for(sme_alice)
 
-    # 1 user (JWT) + 1 skill check + 1 count + 1 page (with user) + prefetch skills, travel, credentials
+    # 1 user (JWT) + 1 skill check + 1 count + 1 page + skills, travel and credentials of the page
     with django_assert_num_queries(7):
         response = client.get(
             "/api/v1/specialists/", {"page_size": 100, "skills": "incident_response", "certification": "riss"}
         )
 
     assert len(response.json()["results"]) == count
+
+
+def test_a_directory_card_shows_what_the_profile_page_shows(client_for, sme_alice, specialist_bob, db):
+    """The directory builds its cards from plain values; each must equal the profile page
+    (for an SME: no contact details) field for field."""
+    ann = make_specialist(
+        User.objects.create_user("ann@example.test", None, name="Ann", role="specialist"),
+        skills={"cloud_security": 2, "incident_response": 5, "bcp": 3}, travel=["27", "13", "01"],
+        onsite_ok=True, accepts_incident=True, accepts_spot=False, rating=4.5, rating_count=2, capacity=1,
+        active_engagements=1, languages=["ja", "en"], industries=["retail"], vendor_affiliations="Vendor K.K.",
+    )  # fmt: skip
+    make_certification(ann, kind="sg", status="verified", number="SG-1")
+    make_certification(ann, status="verified", number="000002")
+    make_certification(ann, status="verified", number="000003")  # a second RISS: the kind once
+    make_certification(ann, kind="other", status="verified")
+    bob = make_specialist(specialist_bob, skills={"bcp": 1}, prefecture="", accepts_advisor=False, accepts_hire=True)
+    make_certification(bob, status="verified", number="000004", deadline=datetime.date(2020, 1, 1))  # lapsed
+    make_certification(bob, kind="sg", status="rejected", number="SG-2")
+    client = client_for(sme_alice)
+
+    cards = client.get("/api/v1/specialists/").json()["results"]
+
+    assert [card["display_name"] for card in cards] == ["Ann", bob.display_name]
+    taxonomy_order = [("incident_response", 5), ("cloud_security", 2), ("bcp", 3)]
+    assert cards[0]["skills"] == [{"skill": slug, "level": level} for slug, level in taxonomy_order]
+    assert (cards[0]["certifications"], cards[1]["certifications"]) == (["other", "riss", "sg"], [])
+    assert (cards[0]["request_kinds"], cards[1]["request_kinds"]) == (["advisor", "incident"], ["spot", "hire"])
+    assert (cards[0]["has_capacity"], cards[1]["has_capacity"]) == (False, True)
+    for card in cards:
+        assert card == client.get(f"/api/v1/specialists/{card['id']}/").json()
 
 
 @pytest.mark.parametrize(
