@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from marketplace.admin_actions import service_action
 from talent import services
@@ -52,6 +55,11 @@ class SpecialistAdmin(admin.ModelAdmin[Specialist]):
         ),
     ]
     inlines = [SkillInline, TravelInline, CertificationInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Skills edited inline: the free-text column and the skill filter follow.
+        services.refresh_search_columns(form.instance)
 
 
 @admin.register(Certification)

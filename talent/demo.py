@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from talent.models import Certification, Skill, Specialist, SpecialistSkill, TravelPrefecture
+from talent.models import Certification, Skill, Specialist, SpecialistSkill, TravelPrefecture, skill_keys
 from talent.services import _search_text
 
 SURNAMES = [
@@ -134,6 +134,7 @@ def seed_specialists(
             skill_rows.append(SpecialistSkill(specialist=specialist, skill=skills[skill_index], level=level))
         levels += skill_rows
         specialist.search_text = _search_text(specialist, [row.skill for row in skill_rows])
+        specialist.skill_keys = skill_keys((row.skill.pk, row.level) for row in skill_rows)
         specialists.append(specialist)
         if specialist.onsite_ok:
             reach = {home, *rng.sample(NEIGHBOURS.get(home, []), k=min(2, len(NEIGHBOURS.get(home, []))))}

@@ -1,11 +1,12 @@
 import datetime
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,16 @@ RENEWAL_DUE_DAYS = 180
 
 
 LISTED = Q(status="active", listed_in_directory=True)
+
+
+def skill_key(skill_id: int, level: int) -> int:
+    """ "This skill at this level or above", as one number of `Specialist.skill_keys`."""
+    return skill_id * 8 + level
+
+
+def skill_keys(levels: Iterable[tuple[int, int]]) -> list[int]:
+    """The keys of every (skill, level) pair reached: a level-4 skill also reaches levels 1 to 3."""
+    return sorted(skill_key(skill_id, reached) for skill_id, level in levels for reached in range(1, level + 1))
 
 
 class RequestKind(models.TextChoices):
@@ -61,7 +72,14 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
         )
 
     def with_all_skills(self, skill_ids: list[int], min_level: int = 1) -> "SpecialistQuerySet":
-        """Every one of the skills at min_level or above."""
+        """Every one of the skills at min_level or above.
+
+        PostgreSQL tests `skill_keys` for containment on its GIN index: counting the first
+        1,001 of 100,000 profiles with two skills took ~5 ms that way and ~25 ms by joining
+        the skill table twice, which hashed every holder of either skill (bench/directory.py).
+        """
+        if connection.vendor == "postgresql":
+            return self.filter(skill_keys__contains=[skill_key(pk, min_level) for pk in dict.fromkeys(skill_ids)])
         qs = self
         for skill_id in dict.fromkeys(skill_ids):
             qs = qs.with_skill(skill_id, min_level)
@@ -150,6 +168,9 @@ class Specialist(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
     # Lower-cased name, bio and skill labels (ja and en): the free-text search column.
     search_text = models.TextField(default="", editable=False)
+    # `skill_keys` of the profile's skill levels: the directory's all-of-skills filter. Both
+    # search columns are kept by talent.services.refresh_search_columns.
+    skill_keys = models.JSONField(default=list, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -77,7 +77,7 @@ def profile_relations(specialist_ids: list[uuid.UUID]) -> dict[uuid.UUID, Profil
     for specialist_id, prefecture in reach.values_list("specialist_id", "prefecture"):
         travel[specialist_id].append(prefecture)
     kinds: dict[uuid.UUID, set[str]] = defaultdict(set)
-    counting = Certification.objects.counting().filter(specialist_id__in=specialist_ids)
+    counting = Certification.objects.counting().filter(specialist_id__in=specialist_ids).order_by()
     for specialist_id, kind in counting.values_list("specialist_id", "kind"):
         kinds[specialist_id].add(kind)
     return {

@@ -19,7 +19,15 @@ from accounts.services import register_user
 from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
 from marketplace.uploads import check_upload
 from notifications.services import notify
-from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill, TravelPrefecture
+from talent.models import (
+    Certification,
+    RequestKind,
+    Skill,
+    Specialist,
+    SpecialistSkill,
+    TravelPrefecture,
+    skill_keys,
+)
 from workflow.services import transition
 
 # Profile fields a specialist edits directly; the rest move through services.
@@ -56,10 +64,14 @@ def _search_text(specialist: Specialist, skills: Iterable[Skill]) -> str:
     return unicodedata.normalize("NFKC", " ".join(parts)).lower()
 
 
-def _refresh_search_text(specialist: Specialist) -> None:
-    skills = Skill.objects.filter(pk__in=specialist.skill_levels.values("skill_id"))
-    specialist.search_text = _search_text(specialist, skills)
-    Specialist.objects.filter(pk=specialist.pk).update(search_text=specialist.search_text)
+def refresh_search_columns(specialist: Specialist) -> None:
+    """The free-text column and the skill keys, after the profile or its skills changed."""
+    levels = list(specialist.skill_levels.select_related("skill").order_by("skill__position", "skill__slug"))
+    specialist.search_text = _search_text(specialist, [row.skill for row in levels])
+    specialist.skill_keys = skill_keys((row.skill_id, row.level) for row in levels)
+    Specialist.objects.filter(pk=specialist.pk).update(
+        search_text=specialist.search_text, skill_keys=specialist.skill_keys
+    )
 
 
 def _check_choices(values: list[str], allowed: Iterable[str], field: str) -> list[str]:
@@ -121,7 +133,7 @@ def update_specialist_profile(*, specialist: Specialist, user: User, **fields: A
         )
     if skills is not None:
         _replace_skills(specialist, skills)
-    _refresh_search_text(specialist)
+    refresh_search_columns(specialist)
     return specialist
 
 

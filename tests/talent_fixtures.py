@@ -57,9 +57,9 @@ def make_specialist(user, *, status="active", listed=True, skills=None, travel=(
         SpecialistSkill.objects.create(specialist=specialist, skill=by_slug[slug], level=level)
     for code in travel:
         TravelPrefecture.objects.create(specialist=specialist, prefecture=code)
-    from talent.services import _refresh_search_text
+    from talent.services import refresh_search_columns
 
-    _refresh_search_text(specialist)
+    refresh_search_columns(specialist)
     return specialist
 
 

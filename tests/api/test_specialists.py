@@ -1,6 +1,7 @@
 """Profiles, privacy of contact details, and the directory."""
 
 import datetime
+import importlib
 import unicodedata
 import uuid
 
@@ -9,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from talent.models import Certification, Skill, Specialist, SpecialistSkill, TravelPrefecture
-from talent.services import _refresh_search_text
+from talent.models import Certification, Skill, Specialist, SpecialistSkill, TravelPrefecture, skill_keys
+from talent.services import refresh_search_columns
 from tests.talent_fixtures import make_certification, make_specialist
 
 CONTACT = {"legal_name", "email", "phone"}
@@ -326,7 +327,7 @@ def _build(profiles):
             cert.evidence.name = "evidence/test.pdf"
             cert.validity = cert.validity_on(TODAY)
             cert.save()
-        _refresh_search_text(profile)
+        refresh_search_columns(profile)
         built.append((profile.id, p))
     return built
 
@@ -415,3 +416,24 @@ def test_directory_counts_exactly_up_to_the_cap_then_says_so(client_for, sme_ali
     assert (exact["count"], exact["count_is_exact"]) == (0, True)
     settings.DIRECTORY_COUNT_CAP = 0
     assert client.get("/api/v1/specialists/").json()["count"] == 5
+
+
+def test_the_skill_keys_migration_fills_existing_profiles(client_for, sme_alice, specialist_bob):
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("talent.migrations.0004_specialist_skill_keys")
+    profile = make_specialist(specialist_bob, skills={"incident_response": 4, "bcp": 2})
+    Specialist.objects.update(skill_keys=[])  # as the column was added
+    client = client_for(sme_alice)
+    assert client.get("/api/v1/specialists/", {"skills": "bcp"}).json()["count"] == 0
+
+    with connection.schema_editor() as editor:
+        migration.backfill(apps, editor)
+
+    ids = dict(Skill.objects.values_list("slug", "id"))
+    assert Specialist.objects.get(pk=profile.pk).skill_keys == skill_keys(
+        [(ids["incident_response"], 4), (ids["bcp"], 2)]
+    )
+    assert client.get("/api/v1/specialists/", {"skills": "incident_response,bcp", "min_level": 2}).json()["count"] == 1
+    assert client.get("/api/v1/specialists/", {"skills": "incident_response,bcp", "min_level": 3}).json()["count"] == 0
