@@ -11,7 +11,7 @@ class FilterBackend(django_filters.DjangoFilterBackend):
     """django-filter, skipped when the query string names none of the list's filters.
 
     With no filter given a filterset changes nothing, but building and validating its form
-    still cost a directory page about a tenth of its time (bench/load.py).
+    still cost a directory page about a tenth of its time (~1.5 of ~16 ms, in-process).
     """
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:

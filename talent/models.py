@@ -22,7 +22,7 @@ LISTED = Q(status="active", listed_in_directory=True)
 
 
 def skill_key(skill_id: int, level: int) -> int:
-    """ "This skill at this level or above", as one number of `Specialist.skill_keys`."""
+    """One number of `Specialist.skill_keys`: this skill at this level or above."""
     return skill_id * 8 + level
 
 
