@@ -12,7 +12,6 @@ DIRECTORY_COUNT_CAP=0 to see what exact counts cost. Ends with one JSON line of 
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -20,17 +19,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 30)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-# The benchmark is one user hammering the API: lift the per-user throttle.
-os.environ.setdefault("THROTTLE_USER", "100000000/min")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django
+from bench.common import analyse, percentile, start_django
 
-django.setup()
+start_django()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -59,22 +51,13 @@ QUERIES: dict[str, dict[str, str | int]] = {
 }
 
 
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def seed(count: int) -> float:
     started = time.perf_counter()
     have = Specialist.objects.filter(user__email__startswith="bench-").count()
     if have < count:
         print(f"seeding {count - have} specialists ...", file=sys.stderr, flush=True)
         seed_specialists(count, email_prefix="bench", seed=11, number_offset=0)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # What autovacuum does in production: statistics and the visibility map
-            # (index-only scans for count(*) need the latter).
-            cursor.execute("VACUUM ANALYZE")
+    analyse()
     return time.perf_counter() - started
 
 

@@ -38,27 +38,25 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load_settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 30)
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
-os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_load_only")
-os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_load_only_not_a_secret")
-# Stripe calls go nowhere: the mix never pays (billing has its own stand-in tests).
-os.environ.setdefault("STRIPE_API_BASE", "http://127.0.0.1:9")
-# Production's 600/min a user is kept in spirit: each client is a user of its own, but one
-# that sends as fast as the machine answers, so the bench allows more.
-os.environ.setdefault("THROTTLE_USER", "3000/min")
 
-import django  # noqa: E402
+from bench.common import analyse, percentile, start_django  # noqa: E402
 
-django.setup()
+start_django(
+    "bench.load_settings",
+    REDIS_URL="redis://127.0.0.1:6379/3",
+    STRIPE_SECRET_KEY="sk_test_load_only",  # noqa: S106 - a placeholder: no Stripe call leaves the machine
+    STRIPE_WEBHOOK_SECRET="whsec_load_only_not_a_secret",  # noqa: S106 - signs the bench's own webhooks
+    # Stripe calls go nowhere: the mix never pays (billing has its own stand-in tests).
+    STRIPE_API_BASE="http://127.0.0.1:9",
+    # Production's 600/min a user is kept in spirit: each client is a user of its own, but
+    # one that sends as fast as the machine answers, so the bench allows more.
+    THROTTLE_USER="3000/min",
+)
 
 import requests  # noqa: E402
 import stripe  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
 
@@ -143,10 +141,9 @@ def seed(clients: int, specialists: int) -> dict[str, Any]:
         smes.append((user, company))
     # Earlier load runs' requests would pile up in the lists: start each run from the same data.
     AdvisorRequest.objects.filter(company__chamber=chamber, title__startswith="負荷").delete()
-    with connection.cursor() as cursor:
-        # What autovacuum does in production after a bulk load: without statistics the planner
-        # sorted the whole listed set for the directory's first page instead of reading its index.
-        cursor.execute("VACUUM ANALYZE")
+    # Without statistics the planner sorted the whole listed set for the directory's first
+    # page instead of reading its index.
+    analyse()
     return {
         "smes": [(str(RefreshToken.for_user(u).access_token), str(c.pk)) for u, c in smes],
         "admin": str(RefreshToken.for_user(admin).access_token),
@@ -314,11 +311,6 @@ def run_threads(targets: list[Any], seconds: float) -> float:
     for thread in threads:
         thread.join(timeout=60)
     return time.perf_counter() - started
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def _probe(operation: Any, base: str, headers: list[dict[str, str]], checks: list[Any], examples: int) -> Any:

@@ -34,15 +34,12 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from bench.common import analyse, start_django
+
 # The run is executed in this process (eager), so its memory is this process's.
 os.environ["REDIS_URL"] = ""
-
-import django
-
-django.setup()
+start_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -239,9 +236,7 @@ def main() -> None:
     # Start from a clean slate: earlier bench runs' proposals would hold slots and capacity.
     Proposal.objects.filter(request__company__chamber=chamber).delete()
     MatchRun.objects.filter(chamber=chamber).delete()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    analyse()
     seeding = time.perf_counter() - seeding
 
     out = subprocess.run(  # noqa: S603  # this very script, as a fresh process

@@ -13,7 +13,6 @@ Ends with one JSON line of its figures.
 import argparse
 import datetime
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -21,16 +20,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("THROTTLE_USER", "100000000/min")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django
+from bench.common import start_django
 
-django.setup()
+start_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
