@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.outbox import OutboxRow
 from matching.models import Engagement
-from notifications.models import OutboxRow
 from talent.models import Specialist
 
 

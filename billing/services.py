@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
-from billing import money, stripe_client, tasks
+from billing import money, stripe_client
 from billing.models import ConnectedAccount, Invoice, Payment, Refund, StripeEvent, TimeEntry
+from marketplace import outbox
 from marketplace.celery import send, send_on_commit
 from marketplace.errors import (
     Conflict,
@@ -37,7 +38,6 @@ from marketplace.errors import (
     ValidationFailed,
 )
 from matching.models import Engagement
-from notifications import outbox
 from notifications.services import notify
 from talent.models import Specialist
 from workflow.services import forward_transition, record_transition, transition
@@ -349,7 +349,7 @@ def request_refund(*, payment: Payment, user: User, amount_jpy: int | None, reas
         )
     refund = Refund.objects.create(payment=payment, amount_jpy=amount, reason=reason, requested_by=user)
     record_transition(refund, by=user, from_status="", to_status=refund.status, note=reason)
-    send_on_commit(tasks.send_refund, str(refund.pk))
+    send_on_commit("billing.send_refund", str(refund.pk))
     return refund
 
 
@@ -386,7 +386,7 @@ def sweep_refunds() -> int:
         done="sent_at",
         created="created_at",
         key="pk",
-        resend=lambda pk: send(tasks.send_refund, str(pk)),
+        resend=lambda pk: send("billing.send_refund", str(pk)),
     )
 
 
@@ -467,7 +467,7 @@ def store_event(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
             row = StripeEvent.objects.create(
                 event_id=event["id"], type=str(event["type"])[:100], created=created, payload=event
             )
-            send_on_commit(tasks.process_stripe_event, row.event_id)
+            send_on_commit("billing.process_stripe_event", row.event_id)
     except IntegrityError:
         return StripeEvent.objects.get(event_id=event["id"]), False
     return row, True
@@ -498,7 +498,7 @@ def sweep_stripe_events() -> int:
         done="processed_at",
         created="received_at",
         key="event_id",
-        resend=lambda event_id: send(tasks.process_stripe_event, event_id),
+        resend=lambda event_id: send("billing.process_stripe_event", event_id),
     )
 
 

@@ -18,7 +18,7 @@ from accounts import access
 from accounts.models import Chamber, Company, User
 from marketplace.celery import send, send_on_commit
 from marketplace.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from matching import selectors, tasks
+from matching import selectors
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 from matching.solver import SolverError
 from notifications.services import notify
@@ -171,7 +171,7 @@ def start_match_run(
             % {"run": live.pk if live else "?", "status": live.status if live else "running"}
         ) from exc
     # If the broker is down, the run stays queued and requeue_stalled_runs sends it later.
-    send_on_commit(tasks.run_match, str(run.pk))
+    send_on_commit("matching.run_match", str(run.pk))
     return run
 
 
@@ -187,7 +187,7 @@ def requeue_stalled_runs(*, queued_for: datetime.timedelta = datetime.timedelta(
         | Q(status=MatchRun.Status.RUNNING, heartbeat_at__lt=silent_since)
         | Q(status=MatchRun.Status.RUNNING, heartbeat_at__isnull=True, started_at__lt=silent_since)
     ).values_list("pk", flat=True)
-    return [str(pk) for pk in stalled if send(tasks.run_match, str(pk))]
+    return [str(pk) for pk in stalled if send("matching.run_match", str(pk))]
 
 
 @contextlib.contextmanager

@@ -7,18 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class OutboxRow(models.Model):
-    """What the outbox mechanism (notifications/outbox.py) keeps on a row that stands for work
-    to do after a commit: who holds it, how often it was tried, why it last failed. Each model
-    adds its own `done` and `created` timestamps."""
-
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
-
-    class Meta:
-        abstract = True
+from marketplace.outbox import OutboxRow
 
 
 class Notification(OutboxRow):

@@ -9,8 +9,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from marketplace import outbox
 from marketplace.celery import send, send_on_commit
-from notifications import outbox, tasks
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def notify(*, kind: str, recipients: Iterable[Any], event_key: str, context: dic
             defaults={"kind": kind, "language": language, "email": user.email, "subject": subject, "body": body},
         )
         if was_created:
-            send_on_commit(tasks.deliver_notification, str(notification.pk))
+            send_on_commit("notifications.deliver_notification", str(notification.pk))
             created.append(notification)
     return created
 
@@ -72,5 +72,5 @@ def sweep_notifications() -> int:
         done="sent_at",
         created="created_at",
         key="pk",
-        resend=lambda pk: send(tasks.deliver_notification, str(pk)),
+        resend=lambda pk: send("notifications.deliver_notification", str(pk)),
     )

@@ -4,6 +4,8 @@ import smtplib
 
 from celery import shared_task
 
+from notifications import services
+
 
 @shared_task(
     name="notifications.deliver_notification",
@@ -14,13 +16,9 @@ from celery import shared_task
     max_retries=5,
 )
 def deliver_notification(notification_id: str) -> bool:
-    from notifications import services
-
     return services.deliver_notification(notification_id=notification_id)
 
 
 @shared_task(name="notifications.sweep_notifications", soft_time_limit=20, time_limit=25)
 def sweep_notifications() -> int:
-    from notifications import services
-
     return services.sweep_notifications()

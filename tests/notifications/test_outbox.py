@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
-from notifications import outbox, services
+from marketplace import outbox
+from notifications import services
 from notifications.models import Notification
 from tests import factories
 

@@ -6,17 +6,34 @@ task enqueued on commit claims it with one conditional UPDATE, so one sender at 
 acts on it; a sender that fails releases the claim; a beat sweeper re-sends rows that
 waited too long (the broker was down, a worker died). A done row is never claimed again.
 
-Models using it inherit `notifications.models.OutboxRow` (`claimed_at`, `attempts`,
-`last_error`) and add their own `done` and `created` timestamps (named for what they mean:
-`sent_at`, `processed_at`, ...).
+Models using it (notifications, Stripe events, refunds) inherit `OutboxRow` below
+(`claimed_at`, `attempts`, `last_error`) and add their own `done` and `created` timestamps
+(named for what they mean: `sent_at`, `processed_at`, ...). It lives in `marketplace/` as a
+kernel every app may use, so a billing row does not inherit a notifications model.
 """
 
 import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+
+
+class OutboxRow(models.Model):
+    """What the outbox keeps on a row that stands for work to do after a commit: who holds it,
+    how often it was tried, why it last failed. Each model adds its own `done` and `created`
+    timestamps. Abstract: no table, the fields land on each model's own."""
+
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        abstract = True
+        app_label = "marketplace"
+
 
 # A claimed row whose sender died is offered again after this long.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
