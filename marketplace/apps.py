@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class MarketplaceConfig(AppConfig):
-    """Wiring only: management commands that span the apps (load_demo). No tables: the outbox's row is an abstract model."""
+    """Wiring only: commands that span the apps (load_demo). No tables: the outbox row is abstract."""
 
     name = "marketplace"
