@@ -7,6 +7,8 @@ from django.db.models import Model
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.models import QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -24,6 +26,12 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     """The input breaks a business rule (400, with the field when there is one)."""
+
+    @classmethod
+    def from_errors(cls, errors: "dict[str, Any]") -> "ValidationFailed":
+        """One error carrying every field's message ({field: message}); the first is its headline."""
+        field, message = next(iter(errors.items()))
+        return cls(message, field=field, errors=errors)
 
 
 class NotFound(DomainError):
@@ -60,6 +68,25 @@ class PaymentDeclined(DomainError):
 
 class ServiceUnavailable(DomainError):
     """An integration is not configured or not reachable (503)."""
+
+
+def require_reason(note: str, *, field: str = "note", message: str | Promise | None = None) -> str:
+    """The stripped reason a decision needs (a rejection, a suspension, a refund...), or a 400."""
+    reason = (note or "").strip()
+    if not reason:
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed(message or _("Give the reason."), field=field)
+    return reason
+
+
+def refuse_unknown_fields(given: "Iterable[str]", allowed: "Iterable[str]") -> None:
+    """A service that takes `**fields` accepts only the names it knows (400 naming the others)."""
+    unknown = set(given) - set(allowed)
+    if unknown:
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
 
 
 def get_or_not_found(queryset: "QuerySet[M]", pk: Any, message: str | Promise) -> M:

@@ -45,6 +45,11 @@ def record_transition(obj: models.Model, *, by: Any, from_status: str, to_status
     )
 
 
+def record_creation(obj: models.Model, *, by: Any, note: str = "") -> StatusChange:
+    """The first row of an object's history: it came into being in its current status."""
+    return record_transition(obj, by=by, from_status="", to_status=obj.status, note=note)  # type: ignore[attr-defined]
+
+
 def transition(
     obj: Any,
     *,

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -16,6 +16,7 @@ from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_u
 from api.schema import ErrorSerializer
 from billing import export, selectors, services, stripe_client
 from billing.models import Invoice, Payment, TimeEntry
+from marketplace.downloads import private_download
 
 BILLING_OFF = OpenApiResponse(description="Billing is not configured (STRIPE_SECRET_KEY is not set).")
 
@@ -61,14 +62,6 @@ class ConnectOnboardView(APIView):
     )  # fmt: skip
     def post(self, request: Request) -> Response:
         return Response(services.onboard_specialist(user=acting_user(request)))
-
-
-def _document(content: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 class BillingViewSet(viewsets.GenericViewSet[Any]):
@@ -151,22 +144,23 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, 503: BILLING_OFF})
     @action(detail=False, methods=["get"])
-    def export(self, request: Request) -> StreamingHttpResponse:
+    def export(self, request: Request) -> HttpResponseBase:
         """The chamber's invoices as CSV (UTF-8 with BOM, Japanese headers), streamed."""
-        response = StreamingHttpResponse(
-            export.rows(selectors.invoices_for_export(request.user)), content_type="text/csv; charset=utf-8"
+        return private_download(
+            export.rows(selectors.invoices_for_export(request.user)),
+            filename="invoices.csv",
+            content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = 'attachment; filename="invoices.csv"'
-        response["Cache-Control"] = "no-store"
-        return response
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 503: BILLING_OFF})
-    def invoice_pdf(self, request: Request, pk: str) -> HttpResponse:
+    def invoice_pdf(self, request: Request, pk: str) -> HttpResponseBase:
         """The invoice (請求書) as a PDF in Japanese. Routed in api/urls.py as `invoice.pdf`."""
         from billing import documents  # reportlab loads on the first PDF only
 
         invoice = self.get_object()
-        return _document(documents.render_invoice(invoice), f"invoice-{invoice.number}.pdf")
+        return private_download(
+            documents.render_invoice(invoice), filename=f"invoice-{invoice.number}.pdf", content_type="application/pdf"
+        )
 
 
 class PaymentViewSet(mixins.RetrieveModelMixin, BillingViewSet):
@@ -206,13 +200,15 @@ class PaymentViewSet(mixins.RetrieveModelMixin, BillingViewSet):
         return Response(billing_serializers.RefundSerializer(refund).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: OpenApiResponse(), 503: BILLING_OFF})
-    def receipt_pdf(self, request: Request, pk: str) -> HttpResponse:
+    def receipt_pdf(self, request: Request, pk: str) -> HttpResponseBase:
         """The receipt (領収書) of a captured payment. Routed in api/urls.py as `receipt.pdf`."""
         from billing import documents  # reportlab loads on the first PDF only
 
         payment = self.get_object()
         services.ensure_captured(payment)
-        return _document(documents.render_receipt(payment), f"receipt-{payment.pk}.pdf")
+        return private_download(
+            documents.render_receipt(payment), filename=f"receipt-{payment.pk}.pdf", content_type="application/pdf"
+        )
 
 
 class TimeEntryViewSet(

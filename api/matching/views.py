@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,6 +14,7 @@ from api.accounts.serializers import DecisionSerializer, ReasonSerializer
 from api.fields import UUID_PATTERN
 from api.matching import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSmeOrSpecialist, IsSpecialist, acting_user
+from marketplace.downloads import private_download
 from marketplace.errors import get_or_not_found
 from matching import selectors, services
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
@@ -293,16 +294,14 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
         description="The statement of terms (取引条件明示書, Freelance Act Art. 3) as a PDF in Japanese.",
     )
-    def terms_pdf(self, request: Request, pk: str) -> HttpResponse:
+    def terms_pdf(self, request: Request, pk: str) -> HttpResponseBase:
         """Routed in api/urls.py as `terms.pdf` without a trailing slash (the router adds one)."""
         from matching import terms_statement  # reportlab (~15 MB) loads on the first PDF only
 
         engagement = self.get_object()
-        response = HttpResponse(terms_statement.render(engagement), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="terms-{engagement.pk}.pdf"'
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store"
-        return response
+        return private_download(
+            terms_statement.render(engagement), filename=f"terms-{engagement.pk}.pdf", content_type="application/pdf"
+        )
 
 
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Review]):

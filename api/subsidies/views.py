@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,6 +14,7 @@ from api.fields import UUID_PATTERN
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, acting_user
 from api.subsidies import serializers
+from marketplace.downloads import private_download
 from subsidies import calendar, eligibility, export, selectors, services
 from subsidies.models import SubsidyCase, SubsidyProgram
 
@@ -200,35 +201,29 @@ class SubsidyCaseViewSet(
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=f"documents/(?P<document_id>{UUID_PATTERN})/file")
-    def document_file(self, request: Request, pk: str, document_id: str) -> FileResponse:
+    def document_file(self, request: Request, pk: str, document_id: str) -> HttpResponseBase:
         """The stored file, for those who may see the case; never cached, never sniffed."""
         document = selectors.access_document(request.user, pk, document_id)
-        response = FileResponse(
-            document.file.open("rb"), as_attachment=True, filename=document.name or "document",
-            content_type=document.content_type,
-        )  # fmt: skip
-        response["Cache-Control"] = "no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_download(
+            document.file.open("rb"), filename=document.name or "document", content_type=document.content_type
+        )
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.BINARY})
-    def deadlines_ics(self, request: Request, pk: str) -> HttpResponse:
+    def deadlines_ics(self, request: Request, pk: str) -> HttpResponseBase:
         """Routed in api/urls.py as `deadlines.ics` (no trailing slash)."""
         case = self.get_object()
-        response = HttpResponse(
-            calendar.feed(case, get_language() or "ja"), content_type="text/calendar; charset=utf-8"
+        return private_download(
+            calendar.feed(case, get_language() or "ja"),
+            filename=f"subsidy-{case.pk}.ics",
+            content_type="text/calendar; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="subsidy-{case.pk}.ics"'
-        response["Cache-Control"] = "no-store"
-        return response
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
-    def export(self, request: Request) -> StreamingHttpResponse:
+    def export(self, request: Request) -> HttpResponseBase:
         """The chamber's cases as CSV (UTF-8 with BOM, Japanese headers), streamed."""
-        response = StreamingHttpResponse(
-            export.rows(selectors.cases_for_export(request.user)), content_type="text/csv; charset=utf-8"
+        return private_download(
+            export.rows(selectors.cases_for_export(request.user)),
+            filename="subsidy-cases.csv",
+            content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = 'attachment; filename="subsidy-cases.csv"'
-        response["Cache-Control"] = "no-store"
-        return response

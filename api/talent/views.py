@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -16,6 +16,7 @@ from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
 from api.schema import ErrorSerializer
 from api.talent import filters, serializers
+from marketplace.downloads import private_download
 from matching import selectors as matching_selectors
 from matching import services as matching_services
 from talent import selectors, services
@@ -188,15 +189,11 @@ class CertificationViewSet(
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
-    def evidence(self, request: Request, pk: str) -> FileResponse:
+    def evidence(self, request: Request, pk: str) -> HttpResponseBase:
         """The evidence file, only for its specialist and chamber admins; never cached, never sniffed."""
         certification = self.get_object()
-        response = FileResponse(
+        return private_download(
             certification.evidence.open("rb"),
-            as_attachment=True,
             filename=certification.evidence_name or "evidence",
             content_type=certification.evidence_content_type,
         )
-        response["Cache-Control"] = "no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
