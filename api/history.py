@@ -10,12 +10,6 @@ from workflow.models import StatusChange
 from workflow.selectors import history_of
 
 
-class ActorSerializer(serializers.Serializer[Any]):
-    id = serializers.UUIDField()
-    role = serializers.CharField()
-    name = serializers.CharField()
-
-
 class HistoryEntrySerializer(serializers.Serializer[StatusChange]):
     from_status = serializers.CharField()
     to_status = serializers.CharField()

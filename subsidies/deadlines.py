@@ -67,8 +67,3 @@ def due_date(event: datetime.date, *, months: int = 0, weeks: int = 0, days: int
         basis_ja += f"は閉庁日のため翌開庁日の{due:%Y-%m-%d}"
         basis_en += f", a closed day, so the next open day {due:%Y-%m-%d}"
     return Deadline(due_on=due, unrolled=end, basis_ja=basis_ja, basis_en=basis_en)
-
-
-def localized(deadline: Deadline) -> str:
-    """The basis in the active language (for serializers)."""
-    return deadline.basis(translation.get_language())
