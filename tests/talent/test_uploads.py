@@ -147,21 +147,28 @@ def test_a_twelve_megabyte_upload_is_refused_with_nothing_spooled(client_for, sp
 
 
 def _with_free_object(body: bytes) -> bytes:
-    """A PDF whose extra object 4 is marked free in the cross-reference table: a parser that
+    """A PDF whose object 4 is marked free (`f`) in the cross-reference table: a parser that
     trusts the table never reads it, a viewer that repairs files does."""
     pdf = build_pdf()
     xref_at = pdf.index(b"xref")
-    extra = b"4 0 obj " + body + b" endobj\n"
-    patched = pdf[:xref_at] + extra + pdf[xref_at:]
-    startxref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0]) + len(extra)
-    return patched.rsplit(b"startxref\n", 1)[0] + b"startxref\n%d\n%%%%EOF\n" % startxref
+    out = pdf[:xref_at] + b"4 0 obj " + body + b" endobj\n"
+    xref = len(out)
+    entries = pdf[xref_at:].split(b"trailer")[0].split(b"\n")[2:-1]  # the 4 entries of objects 0-3
+    out += b"xref\n0 5\n" + b"\n".join(entries) + b"\n0000000000 00001 f \n"
+    return out + b"trailer << /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
 
 
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(_with_free_object(b"<< /Type /Action /S /J#61va#53cript /JS (app.alert(1)) >>"), id="free-object"),
-        pytest.param(build_pdf() + b"5 0 obj << /#41A << /O 6 0 R >> >> endobj\n%%EOF\n", id="appended-escaped-aa"),
+        pytest.param(
+            _with_free_object(b"<< /Type /Action /S /J#61va#53cript /J#53 (app.alert(1)) >>"),
+            id="free-object-open-action",
+        ),
+        pytest.param(
+            build_pdf(b"/OpenAction 4 0 R ") + b"4 0 obj << /#41A << /O 6 0 R >> >> endobj\n%%EOF\n",
+            id="appended-escaped-aa",
+        ),
         pytest.param(_with_free_object(b"<< /Type /#45mbedded#46ile /Length 0 >>"), id="escaped-embedded-file"),
         pytest.param(build_pdf(b"/Names << /#4Aava#53cript 7 0 R >> "), id="escaped-key-in-catalog"),
     ],
