@@ -1,14 +1,19 @@
-"""A Redis cache that fails open: with Redis unreachable the site keeps answering.
+"""A Redis cache that fails over to this process's memory: with Redis unreachable the site
+keeps answering, and the throttles keep counting.
 
-The cache serves throttling and other nice-to-haves; none of it is worth a 500. Each
-failure is logged (once per outage window, to keep logs readable) and the call
-answers as if the key were absent.
+The cache serves throttling and other nice-to-haves; none of it is worth a 500. Failing plainly
+open (answering as if every key were absent) switched the sign-in limit off with Redis down
+(25 wrong passwords in a row, none refused: seen in a probe). So while Redis is unreachable
+every call goes to a per-process in-memory cache instead: each process counts on its own, so
+the limit holds per process (a few processes allow a few times the rate, never unlimited).
+Each failure is logged once per outage window, to keep logs readable.
 """
 
 import logging
 import time
 from typing import Any
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -20,16 +25,24 @@ OUTAGE_BACKOFF_SECONDS = 5.0
 
 class FailOpenRedisCache(RedisCache):
     _down_until = 0.0
+    # One stand-in per process, shared by every instance (Django makes one cache per thread).
+    _fallback = LocMemCache("tcyss-redis-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
     def _guard(self, default: Any, method: str, *args: Any, **kwargs: Any) -> Any:
         if time.monotonic() < FailOpenRedisCache._down_until:
-            return default
+            return self._fall_back(default, method, *args, **kwargs)
         try:
             return getattr(super(), method)(*args, **kwargs)
         except (RedisError, OSError) as exc:
             if time.monotonic() >= FailOpenRedisCache._down_until:
-                logger.warning("cache unreachable, failing open: %s", type(exc).__name__)
+                logger.warning("cache unreachable, counting in this process meanwhile: %s", type(exc).__name__)
             FailOpenRedisCache._down_until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+            return self._fall_back(default, method, *args, **kwargs)
+
+    def _fall_back(self, default: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._fallback, method)(*args, **kwargs)
+        except ValueError:  # incr of a key the in-process cache does not hold
             return default
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:

@@ -37,8 +37,9 @@ CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("TEST_VISIBILITY_TIMEOUT", "30"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "max_retries": 0}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 
-# Fault injection for the worker-death test: the first attempt of a run pauses before writing.
-MATCHING_FAULT_DELAY_SECONDS = float(os.environ.get("TEST_MATCHING_FAULT_DELAY", "0"))
+# Fault injection (marketplace/faults.py) for the worker-death tests: the first attempt of a
+# run pauses after planning, before it writes, so a test can kill the worker there.
+FAULT_PAUSES = {"matching.before_write": float(os.environ.get("TEST_MATCHING_FAULT_DELAY", "0"))}
 # A run's heartbeat and how long a silent one waits before the sweeper sends it again.
 MATCHING_HEARTBEAT_SECONDS = float(os.environ.get("TEST_MATCHING_HEARTBEAT", "10"))
 MATCHING_STALL_SECONDS = float(os.environ.get("TEST_MATCHING_STALL", "60"))
@@ -53,7 +54,12 @@ elif database["ENGINE"] == "django.db.backends.sqlite3":
 
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "auth": "100000/min"},
+    # A server started by a test may ask for the real sign-in limit (TEST_THROTTLE_AUTH=10/min).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "100000/min",
+        "user": "100000/min",
+        "auth": os.environ.get("TEST_THROTTLE_AUTH", "100000/min"),
+    },
 }
 
 # Webhook signatures are checked against this in tests (payloads are signed locally).
