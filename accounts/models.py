@@ -75,6 +75,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name", "role"]
+    # What a user changes about themselves (accounts.services.update_me and the API's `me/`).
+    SELF_EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = ("name", "language")
 
     class Meta:
         verbose_name = _("user")
@@ -160,6 +162,25 @@ class Company(models.Model):
         Status.VERIFIED: {Status.PENDING},
         Status.REJECTED: {Status.PENDING},
     }
+    # What an SME owner fills in and edits. The chamber is chosen once, at registration;
+    # `status` moves only through the services. accounts.services accepts exactly these
+    # and the API's company serializers are built from them.
+    EDITABLE_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "name",
+            "entity_type",
+            "corporate_number",
+            "industry",
+            "capital_jpy",
+            "employees",
+            "prefecture",
+            "city",
+            "security_action",
+        }
+    )
+    SET_ONCE_FIELDS: ClassVar[frozenset[str]] = frozenset({"chamber"})
+    # Changing who the company is sends a verified company back for verification.
+    IDENTITY_FIELDS: ClassVar[frozenset[str]] = frozenset({"name", "entity_type", "corporate_number"})
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)

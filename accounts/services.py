@@ -9,31 +9,14 @@ from django.utils.translation import gettext as _
 
 from accounts import access, corporate_number
 from accounts.models import Chamber, Company, CompanyMembership, User
-from marketplace.errors import PermissionDenied, ValidationFailed
-from workflow.services import record_transition, transition
+from marketplace.errors import PermissionDenied, ValidationFailed, refuse_unknown_fields, require_reason
+from workflow.services import record_creation, transition
 
 _CORPORATE_NUMBER_ERRORS = {
     "format": lambda: _("A corporate number has only digits (hyphens and spaces are ignored)."),
     "length": lambda: _("A corporate number has exactly 13 digits."),
     "check_digit": lambda: _("The check digit (first digit) of this corporate number is wrong."),
 }
-
-# Fields an owner may change; status and chamber move only through their services.
-COMPANY_EDITABLE_FIELDS = frozenset(
-    {
-        "name",
-        "entity_type",
-        "corporate_number",
-        "industry",
-        "capital_jpy",
-        "employees",
-        "prefecture",
-        "city",
-        "security_action",
-    }
-)
-# Changing who the company is sends a verified company back for verification.
-COMPANY_IDENTITY_FIELDS = frozenset({"name", "entity_type", "corporate_number"})
 
 
 @transaction.atomic
@@ -60,9 +43,7 @@ def register_user(*, email: str, password: str, role: str, name: str, language: 
 @transaction.atomic
 def update_me(*, user: User, **fields: Any) -> User:
     """A user changes their own name or language; nothing else about them moves here."""
-    unknown = set(fields) - {"name", "language"}
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(fields, User.SELF_EDITABLE_FIELDS)
     if "language" in fields and fields["language"] not in User.Language.values:
         raise ValidationFailed(_("Choose ja or en."), field="language")
     User.objects.filter(pk=user.pk).update(**fields)
@@ -115,14 +96,12 @@ def create_company(*, user: User, chamber: Chamber, **fields: Any) -> Company:
     """An SME user registers their company and becomes its owner; it awaits verification."""
     if user.role != User.Role.SME:
         raise ValidationFailed(_("Only SME members can register a company."))
-    unknown = set(fields) - COMPANY_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(fields, Company.EDITABLE_FIELDS)
     company = Company(chamber=chamber, **_normalized_company_fields(fields))
     _check_company(company)
     company.save()
     CompanyMembership.objects.create(user=user, company=company, role=CompanyMembership.Role.OWNER)
-    record_transition(company, by=user, from_status="", to_status=company.status)
+    record_creation(company, by=user)
     return company
 
 
@@ -131,11 +110,11 @@ def update_company(*, company: Company, user: User, **fields: Any) -> Company:
     """The owner edits the profile; changing the company's identity re-opens verification."""
     if not access.is_owner(user, company.pk):
         raise PermissionDenied(_("Only the company's owner can edit it."))
+    refuse_unknown_fields(fields, Company.EDITABLE_FIELDS)
     company = Company.objects.select_for_update().get(pk=company.pk)
-    before = {name: getattr(company, name) for name in COMPANY_IDENTITY_FIELDS}
+    before = {name: getattr(company, name) for name in Company.IDENTITY_FIELDS}
     for name, value in _normalized_company_fields(fields).items():
-        if name in COMPANY_EDITABLE_FIELDS:
-            setattr(company, name, value)
+        setattr(company, name, value)
     if company.entity_type == Company.EntityType.SOLE_PROPRIETOR and "corporate_number" not in fields:
         company.corporate_number = ""
     _check_company(company)
@@ -168,7 +147,6 @@ def verify_company(*, company: Company, admin: User, note: str = "") -> Company:
 def reject_company(*, company: Company, admin: User, note: str) -> Company:
     """pending -> rejected, with the reason recorded."""
     _ensure_admin_of(admin, company)
-    if not note.strip():
-        raise ValidationFailed(_("Give the reason for rejecting."), field="note")
+    require_reason(note, message=_("Give the reason for rejecting."))
     transition(company, to=Company.Status.REJECTED, by=admin, note=note)
     return company

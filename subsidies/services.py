@@ -11,32 +11,68 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import CompanyMembership, User
-from marketplace.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from marketplace.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    refuse_unknown_fields,
+    require_reason,
+)
 from marketplace.uploads import check_upload
 from matching.models import Engagement
 from notifications.services import notify
 from subsidies import eligibility, schedule
 from subsidies.models import CaseComment, DocumentType, SubsidyCase, SubsidyDocument, SubsidyProgram
-from workflow.services import bulk_transition, record_transition, transition
+from workflow.services import bulk_transition, record_creation, transition
 
 PROGRAM_FIELDS = frozenset(
     {
-        "code", "name_ja", "name_en", "authority", "fiscal_year", "description_ja", "description_en", "chamber",
-        "is_illustrative", "amount_kind", "amount_jpy", "rate_percent", "cap_jpy", "has_plan", "periods", "rules",
-        "deadline_rules", "required_documents",
+        "code",
+        "name_ja",
+        "name_en",
+        "authority",
+        "fiscal_year",
+        "description_ja",
+        "description_en",
+        "chamber",
+        "is_illustrative",
+        "amount_kind",
+        "amount_jpy",
+        "rate_percent",
+        "cap_jpy",
+        "has_plan",
+        "periods",
+        "rules",
+        "deadline_rules",
+        "required_documents",
     }
-)  # fmt: skip
-RULE_KEYS = {"size_classes", "employment_types", "min_weekly_hours", "referrals", "declarations", "hire_from",
-             "hire_until"}  # fmt: skip
+)
+RULE_KEYS = {
+    "size_classes",
+    "employment_types",
+    "min_weekly_hours",
+    "referrals",
+    "declarations",
+    "hire_from",
+    "hire_until",
+}
 CASE_FIELDS = frozenset({"referral", "declarations", "milestones", "authority_reference", "decided_amount_jpy"})
 # Moves the company records itself (the authority's decisions included); submit/ files, the
 # daily task expires, a chamber admin reopens.
 COMPANY_MOVES = {
-    SubsidyCase.Status.PLAN_SUBMITTED, SubsidyCase.Status.PLAN_CERTIFIED, SubsidyCase.Status.IN_PROGRESS,
-    SubsidyCase.Status.PERIOD_ENDED, SubsidyCase.Status.COLLECTING_DOCUMENTS, SubsidyCase.Status.UNDER_REVIEW,
-    SubsidyCase.Status.CORRECTION_REQUESTED, SubsidyCase.Status.PAID, SubsidyCase.Status.NOT_PAID,
+    SubsidyCase.Status.PLAN_SUBMITTED,
+    SubsidyCase.Status.PLAN_CERTIFIED,
+    SubsidyCase.Status.IN_PROGRESS,
+    SubsidyCase.Status.PERIOD_ENDED,
+    SubsidyCase.Status.COLLECTING_DOCUMENTS,
+    SubsidyCase.Status.UNDER_REVIEW,
+    SubsidyCase.Status.CORRECTION_REQUESTED,
+    SubsidyCase.Status.PAID,
+    SubsidyCase.Status.NOT_PAID,
     SubsidyCase.Status.WITHDRAWN,
-}  # fmt: skip
+}
 REMINDER_DAYS = (14, 3)
 
 
@@ -68,7 +104,7 @@ def _check_program(program: SubsidyProgram) -> None:
     elif program.amount_kind != SubsidyProgram.AmountKind.RATE_WITH_CAP and not program.amount_jpy:
         errors["amount_jpy"] = _("Give the amount.")
     if errors:
-        raise ValidationFailed(next(iter(errors.values())), field=next(iter(errors)), errors=errors)
+        raise ValidationFailed.from_errors(errors)
     program.full_clean(validate_unique=False)
 
 
@@ -82,9 +118,7 @@ def _ensure_program_manager(user: User, chamber_id: Any) -> None:
 
 @transaction.atomic
 def create_program(*, user: User, **fields: Any) -> SubsidyProgram:
-    unknown = set(fields) - PROGRAM_FIELDS
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(fields, PROGRAM_FIELDS)
     if user.is_chamber_admin and not user.is_staff:
         fields["chamber"] = user.chamber  # a chamber admin's program is their chamber's own
     chamber = fields.get("chamber")
@@ -103,9 +137,7 @@ def update_program(*, program: SubsidyProgram, user: User, **fields: Any) -> Sub
     _ensure_program_manager(user, program.chamber_id)
     fields.pop("code", None)
     fields.pop("chamber", None)
-    unknown = set(fields) - PROGRAM_FIELDS
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(fields, PROGRAM_FIELDS)
     program = SubsidyProgram.objects.select_for_update().get(pk=program.pk)
     if not program.is_current:
         raise Conflict(_("Only the current version of a program can change."))
@@ -151,19 +183,20 @@ def open_case(
     if SubsidyCase.objects.filter(engagement=engagement, program__code=program.code, period=1).exists():
         raise Conflict(_("This hire already has a case for this program."))
     case = SubsidyCase.objects.create(
-        company=engagement.company, engagement=engagement, program=program, labour_attorney=labour_attorney,
+        company=engagement.company,
+        engagement=engagement,
+        program=program,
+        labour_attorney=labour_attorney,
         created_by=user,
-    )  # fmt: skip
-    record_transition(case, by=user, from_status="", to_status=case.status)
+    )
+    record_creation(case, by=user)
     return case
 
 
 @transaction.atomic
 def update_case(*, case: SubsidyCase, user: User, **fields: Any) -> SubsidyCase:
     _ensure_acts_for(user, case)
-    unknown = set(fields) - CASE_FIELDS
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(fields, CASE_FIELDS)
     case = SubsidyCase.objects.select_for_update().get(pk=case.pk)
     if case.status in (SubsidyCase.Status.PAID, SubsidyCase.Status.NOT_PAID, SubsidyCase.Status.WITHDRAWN):
         raise Conflict(_("A decided or withdrawn case no longer changes."))
@@ -199,8 +232,7 @@ def transition_case(*, case: SubsidyCase, user: User, to: str, note: str = "") -
     admin only reopens an expired case, with the reason."""
     if to == SubsidyCase.Status.COLLECTING_DOCUMENTS and case.status == SubsidyCase.Status.EXPIRED:
         access.ensure_admin_of(user, case.company.chamber_id, _("Subsidy case not found."))
-        if not note.strip():
-            raise ValidationFailed(_("Give the reason for reopening."), field="note")
+        require_reason(note, message=_("Give the reason for reopening."))
         transition(case, to=to, by=user, note=note)
         return case
     _ensure_acts_for(user, case)
@@ -224,14 +256,22 @@ def transition_case(*, case: SubsidyCase, user: User, to: str, note: str = "") -
 def _open_next_period(case: SubsidyCase, user: User) -> SubsidyCase:
     """Multi-period programs: the next period opens once a period is decided."""
     following = SubsidyCase.objects.create(
-        company=case.company, engagement=case.engagement, program=case.program, period=case.period + 1,
-        previous=case, labour_attorney=case.labour_attorney, referral=case.referral, declarations=case.declarations,
-        status=SubsidyCase.Status.IN_PROGRESS, created_by=user,
-    )  # fmt: skip
-    record_transition(
-        following, by=user, from_status="", to_status=following.status,
+        company=case.company,
+        engagement=case.engagement,
+        program=case.program,
+        period=case.period + 1,
+        previous=case,
+        labour_attorney=case.labour_attorney,
+        referral=case.referral,
+        declarations=case.declarations,
+        status=SubsidyCase.Status.IN_PROGRESS,
+        created_by=user,
+    )
+    record_creation(
+        following,
+        by=user,
         note=_("Period %(n)s opened after period %(m)s was decided.") % {"n": following.period, "m": case.period},
-    )  # fmt: skip
+    )
     return following
 
 
@@ -288,13 +328,17 @@ def upload_document(
     case = SubsidyCase.objects.select_for_update().get(pk=case.pk)
     version = (case.documents.filter(document_type=document_type).aggregate(v=Max("version"))["v"] or 0) + 1
     document = SubsidyDocument(
-        case=case, document_type=document_type, version=version, content_type=checked.content_type,
-        name=checked.display_name, uploaded_by=user,
-    )  # fmt: skip
+        case=case,
+        document_type=document_type,
+        version=version,
+        content_type=checked.content_type,
+        name=checked.display_name,
+        uploaded_by=user,
+    )
     file.name = checked.stored_name
     document.file.save(checked.stored_name, file, save=False)
     document.save()
-    record_transition(document, by=user, from_status="", to_status=document.status)
+    record_creation(document, by=user)
     return document
 
 
@@ -302,8 +346,8 @@ def upload_document(
 def review_document(*, document: SubsidyDocument, admin: User, status: str, comment: str = "") -> SubsidyDocument:
     """A chamber admin of the company's chamber accepts a document or asks for a fix."""
     access.ensure_admin_of(admin, document.case.company.chamber_id, _("Document not found."))
-    if status == SubsidyDocument.Status.NEEDS_FIX and not comment.strip():
-        raise ValidationFailed(_("Say what needs fixing."), field="comment")
+    if status == SubsidyDocument.Status.NEEDS_FIX:
+        require_reason(comment, field="comment", message=_("Say what needs fixing."))
     if status not in (SubsidyDocument.Status.ACCEPTED, SubsidyDocument.Status.NEEDS_FIX):
         raise ValidationFailed(_("Accept it or ask for a fix."), field="status")
     transition(document, to=status, by=admin, note=comment, comment=comment)

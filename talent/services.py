@@ -16,7 +16,7 @@ from accounts import access
 from accounts.models import Company, User
 from accounts.prefectures import PREFECTURES
 from accounts.services import register_user
-from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
+from marketplace.errors import NotFound, PermissionDenied, ValidationFailed, refuse_unknown_fields, require_reason
 from marketplace.uploads import check_upload
 from notifications.services import notify
 from talent.models import (
@@ -107,9 +107,7 @@ def update_specialist_profile(*, specialist: Specialist, user: User, **fields: A
     skills = fields.pop("skills", None)
     travel = fields.pop("travel_prefectures", None)
     kinds = fields.pop("request_kinds", None)
-    unknown = set(fields) - PROFILE_FIELDS
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(fields, PROFILE_FIELDS)
     if "languages" in fields:
         fields["languages"] = _check_choices(fields["languages"], LANGUAGES, "languages")
     if "industries" in fields:
@@ -290,8 +288,7 @@ def verify_certification(*, certification: Certification, admin: User, note: str
 def reject_certification(*, certification: Certification, admin: User, note: str) -> Certification:
     """pending -> rejected, with the reason shown to the specialist."""
     _ensure_reviewer(admin)
-    if not note.strip():
-        raise ValidationFailed(_("Give the reason for rejecting."), field="note")
+    require_reason(note, message=_("Give the reason for rejecting."))
     transition(
         certification,
         to=Certification.Status.REJECTED,
@@ -308,8 +305,7 @@ def reject_certification(*, certification: Certification, admin: User, note: str
 @transaction.atomic
 def suspend_specialist(*, specialist: Specialist, admin: User, note: str) -> Specialist:
     _ensure_reviewer(admin)
-    if not note.strip():
-        raise ValidationFailed(_("Give the reason."), field="note")
+    require_reason(note)
     transition(specialist, to=Specialist.Status.SUSPENDED, by=admin, note=note)
     return specialist
 
@@ -317,8 +313,7 @@ def suspend_specialist(*, specialist: Specialist, admin: User, note: str) -> Spe
 @transaction.atomic
 def reactivate_specialist(*, specialist: Specialist, admin: User, note: str) -> Specialist:
     _ensure_reviewer(admin)
-    if not note.strip():
-        raise ValidationFailed(_("Give the reason."), field="note")
+    require_reason(note)
     transition(specialist, to=Specialist.Status.ACTIVE, by=admin, note=note, allowed_from={"suspended"})
     return specialist
 

@@ -62,7 +62,7 @@ class MeUpdateSerializer(serializers.ModelSerializer[User]):
 
     class Meta:
         model = User
-        fields = ["name", "language"]
+        fields = list(User.SELF_EDITABLE_FIELDS)
 
 
 class CompanySerializer(serializers.ModelSerializer[Company]):
@@ -100,7 +100,8 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
             "size_basis",
             "created_at",
         ]
-        read_only_fields = ["id", "status", "created_at"]
+        # Writable: what accounts lets an owner fill in (Company.EDITABLE_FIELDS and SET_ONCE_FIELDS).
+        read_only_fields = [name for name in fields if name not in Company.EDITABLE_FIELDS | Company.SET_ONCE_FIELDS]
 
     @extend_schema_field(serializers.ChoiceField(choices=["small_scale", "sme", "large"]))
     def get_size_class(self, company: Company) -> str:
@@ -121,10 +122,7 @@ class CompanyDetailSerializer(WithHistory, CompanySerializer):
 class CompanyUpdateSerializer(SetOnce, CompanySerializer):
     """A PATCH: the chamber is chosen once, at creation."""
 
-    set_once = ("chamber",)
-
-    class Meta(CompanySerializer.Meta):
-        read_only_fields = ["id", "status", "created_at"]
+    set_once = tuple(sorted(Company.SET_ONCE_FIELDS))
 
 
 class DecisionSerializer(serializers.Serializer[Any]):

@@ -157,6 +157,27 @@ def test_owner_cannot_change_status_or_chamber(client_for, sme_alice, alice_comp
     assert alice_company.chamber.name == "東京商工会議所"
 
 
+def test_the_api_writes_exactly_the_fields_accounts_lets_an_owner_edit():
+    from api.accounts.serializers import CompanySerializer, CompanyUpdateSerializer
+
+    def writable(serializer):
+        return {name for name, field in serializer.fields.items() if not field.read_only}
+
+    assert writable(CompanySerializer()) == Company.EDITABLE_FIELDS | Company.SET_ONCE_FIELDS
+    assert writable(CompanyUpdateSerializer()) == Company.EDITABLE_FIELDS
+
+
+def test_the_service_refuses_a_field_an_owner_may_not_edit(sme_alice, alice_company, osaka):
+    from accounts import services
+    from marketplace.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="chamber"):
+        services.update_company(company=alice_company, user=sme_alice, chamber=osaka)
+
+    alice_company.refresh_from_db()
+    assert alice_company.chamber.name == "東京商工会議所"
+
+
 def test_changing_the_corporate_number_reopens_verification(client_for, sme_alice, alice_company):
     response = client_for(sme_alice).patch(
         f"/api/v1/companies/{alice_company.id}/", {"corporate_number": "1180301018771"}, format="json"
