@@ -35,10 +35,22 @@ PROGRAMS: list[dict[str, Any]] = [
             "declarations": DECLARATIONS,
         },
         "deadline_rules": [
-            {"milestone": "plan", "label_ja": "実施計画書の提出", "label_en": "Plan filed", "after": "period_start",
-             "weeks": 2, "reach": "plan_submitted"},
-            {"milestone": "claim", "label_ja": "支給申請", "label_en": "Claim filed", "after": "period_end",
-             "months": 2, "reach": "submitted"},
+            {
+                "milestone": "plan",
+                "label_ja": "実施計画書の提出",
+                "label_en": "Plan filed",
+                "after": "period_start",
+                "weeks": 2,
+                "reach": "plan_submitted",
+            },
+            {
+                "milestone": "claim",
+                "label_ja": "支給申請",
+                "label_en": "Claim filed",
+                "after": "period_end",
+                "months": 2,
+                "reach": "submitted",
+            },
         ],
         "required_documents": {"plan_submitted": ["plan"], "submitted": [*CLAIM_DOCUMENTS, "payment_details"]},
     },
@@ -56,8 +68,14 @@ PROGRAMS: list[dict[str, Any]] = [
         "periods": 2,
         "rules": {"employment_types": ["full_time"], "declarations": DECLARATIONS},
         "deadline_rules": [
-            {"milestone": "claim", "label_ja": "支給申請", "label_en": "Claim filed", "after": "wages_paid_on",
-             "months": 2, "reach": "submitted"},
+            {
+                "milestone": "claim",
+                "label_ja": "支給申請",
+                "label_en": "Claim filed",
+                "after": "wages_paid_on",
+                "months": 2,
+                "reach": "submitted",
+            },
         ],
         "required_documents": {"plan_submitted": ["plan", "work_rules"], "submitted": CLAIM_DOCUMENTS},
     },
@@ -74,16 +92,27 @@ PROGRAMS: list[dict[str, Any]] = [
         "cap_jpy": 1_500_000,
         "has_plan": False,
         "periods": 1,
-        "rules": {"size_classes": ["small_scale", "sme"], "min_weekly_hours": 20, "declarations": DECLARATIONS,
-                  "hire_from": "2026-04-01", "hire_until": "2027-03-31"},
+        "rules": {
+            "size_classes": ["small_scale", "sme"],
+            "min_weekly_hours": 20,
+            "declarations": DECLARATIONS,
+            "hire_from": "2026-04-01",
+            "hire_until": "2027-03-31",
+        },
         "deadline_rules": [
-            {"milestone": "claim", "label_ja": "支給申請", "label_en": "Claim filed", "after": "hire_date",
-             "months": 3, "reach": "submitted"},
+            {
+                "milestone": "claim",
+                "label_ja": "支給申請",
+                "label_en": "Claim filed",
+                "after": "hire_date",
+                "months": 3,
+                "reach": "submitted",
+            },
         ],
         "required_documents": {"submitted": ["application_form", "employment_contract"]},
         "chamber": "東京商工会議所 (demo)",
     },
-]  # fmt: skip
+]
 
 
 def seed_programs(chamber: Chamber | None = None) -> int:
@@ -125,10 +154,12 @@ def seed_cases(*, engagement: Engagement, owner: User, admin: User) -> dict[str,
     trial = services.open_case(user=owner, engagement=engagement, program=programs["demo-trial-employment"])
     end = _claim_due_in_a_week(today)
     services.update_case(
-        case=trial, user=owner, referral="hello_work",
+        case=trial,
+        user=owner,
+        referral="hello_work",
         milestones={"period_start": str(end - datetime.timedelta(days=90)), "period_end": str(end)},
         declarations={"no_fraud_5y": True, "labour_insurance_paid": True},
-    )  # fmt: skip
+    )
     services.upload_document(case=trial, user=owner, document_type="plan", file=_demo_pdf("plan.pdf"))
     for to in ("plan_submitted", "plan_certified", "in_progress", "period_ended", "collecting_documents"):
         services.transition_case(case=SubsidyCase.objects.get(pk=trial.pk), user=owner, to=to)

@@ -56,33 +56,50 @@ def check(case: SubsidyCase) -> list[RuleResult]:
         size = company.size
         allowed = rules["size_classes"]
         ok = size.size_class in allowed
-        add("size_class", PASS if ok else FAIL,
+        add(
+            "size_class",
+            PASS if ok else FAIL,
             gettext_noop("Size class %(size)s (%(basis)s); the program takes %(allowed)s."),
-            size=size.size_class, basis=size.basis, allowed=", ".join(allowed))  # fmt: skip
+            size=size.size_class,
+            basis=size.basis,
+            allowed=", ".join(allowed),
+        )
     if "employment_types" in rules:
         allowed = rules["employment_types"]
         if not engagement.employment_type:
             add("employment_type", UNKNOWN, gettext_noop("The employment type is not recorded."))
         else:
-            add("employment_type", PASS if engagement.employment_type in allowed else FAIL,
+            add(
+                "employment_type",
+                PASS if engagement.employment_type in allowed else FAIL,
                 gettext_noop("Employment type %(type)s; the program takes %(allowed)s."),
-                type=engagement.employment_type, allowed=", ".join(allowed))  # fmt: skip
+                type=engagement.employment_type,
+                allowed=", ".join(allowed),
+            )
     if "min_weekly_hours" in rules:
         minimum = int(rules["min_weekly_hours"])
         if engagement.weekly_hours is None:
             add("weekly_hours", UNKNOWN, gettext_noop("The weekly hours are not recorded."))
         else:
-            add("weekly_hours", PASS if engagement.weekly_hours >= minimum else FAIL,
+            add(
+                "weekly_hours",
+                PASS if engagement.weekly_hours >= minimum else FAIL,
                 gettext_noop("%(hours)s hours a week; the program needs at least %(minimum)s."),
-                hours=engagement.weekly_hours, minimum=minimum)  # fmt: skip
+                hours=engagement.weekly_hours,
+                minimum=minimum,
+            )
     if "referrals" in rules:
         allowed = rules["referrals"]
         if not case.referral:
             add("referral", UNKNOWN, gettext_noop("How the hire was referred is not recorded."))
         else:
-            add("referral", PASS if case.referral in allowed else FAIL,
+            add(
+                "referral",
+                PASS if case.referral in allowed else FAIL,
                 gettext_noop("Referred through %(referral)s; the program takes %(allowed)s."),
-                referral=case.referral, allowed=", ".join(allowed))  # fmt: skip
+                referral=case.referral,
+                allowed=", ".join(allowed),
+            )
     for key in rules.get("declarations", []):
         answer = (case.declarations or {}).get(key)
         label_ja, label_en = DECLARATIONS.get(key, (key, key))
@@ -101,9 +118,14 @@ def check(case: SubsidyCase) -> list[RuleResult]:
         if hired is None:
             add("hire_window", UNKNOWN, gettext_noop("The hire date is not recorded."))
         else:
-            add("hire_window", PASS if start <= hired <= end else FAIL,
+            add(
+                "hire_window",
+                PASS if start <= hired <= end else FAIL,
                 gettext_noop("Hired on %(hired)s; the program covers hires from %(start)s to %(end)s."),
-                hired=hired, start=start, end=end)  # fmt: skip
+                hired=hired,
+                start=start,
+                end=end,
+            )
     return results
 
 

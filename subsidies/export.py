@@ -44,10 +44,15 @@ def rows(cases: Iterable[SubsidyCase]) -> Iterator[str]:
 def _row(case: SubsidyCase) -> list[object]:
     deadlines = [item for item in schedule.deadlines_of(case) if item.deadline is not None]
     return [
-        case.pk, case.company.name, case.company.corporate_number, case.program.name_ja, case.program.version,
-        case.period, STATUS_JA.get(case.status, case.status),
+        case.pk,
+        case.company.name,
+        case.company.corporate_number,
+        case.program.name_ja,
+        case.program.version,
+        case.period,
+        STATUS_JA.get(case.status, case.status),
         "あり" if case.labour_attorney_id else "",
         " / ".join(f"{item.label_ja} {item.deadline.due_on:%Y-%m-%d}" for item in deadlines if item.deadline),
         " / ".join(item.deadline.basis_ja for item in deadlines if item.deadline),
         "" if case.decided_amount_jpy is None else case.decided_amount_jpy,
-    ]  # fmt: skip
+    ]

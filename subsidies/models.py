@@ -39,9 +39,13 @@ class SubsidyProgram(models.Model):
     description_ja = models.TextField(_("description (ja)"), blank=True, default="", max_length=8000)
     description_en = models.TextField(_("description (en)"), blank=True, default="", max_length=8000)
     chamber = models.ForeignKey(
-        Chamber, null=True, blank=True, on_delete=models.PROTECT, related_name="subsidy_programs",
+        Chamber,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subsidy_programs",
         help_text=_("A chamber's own program, visible to its companies; empty: open to all."),
-    )  # fmt: skip
+    )
     is_illustrative = models.BooleanField(_("illustrative (demo)"), default=False)
     amount_kind = models.CharField(_("amount kind"), max_length=15, choices=AmountKind.choices)
     amount_jpy = models.PositiveIntegerField(_("amount (JPY)"), null=True, blank=True)
@@ -99,13 +103,27 @@ class SubsidyCase(models.Model):
 
     # Stages before the claim is filed: a deadline can still expire the case.
     OPEN_BEFORE_FILING = (
-        "draft", "plan_submitted", "plan_certified", "in_progress", "period_ended", "collecting_documents",
-    )  # fmt: skip
+        "draft",
+        "plan_submitted",
+        "plan_certified",
+        "in_progress",
+        "period_ended",
+        "collecting_documents",
+    )
     # The order of the stages, for "has the case reached X by its deadline".
     ORDER: ClassVar[list[str]] = [
-        "draft", "plan_submitted", "plan_certified", "in_progress", "period_ended", "collecting_documents",
-        "submitted", "under_review", "correction_requested", "paid", "not_paid",
-    ]  # fmt: skip
+        "draft",
+        "plan_submitted",
+        "plan_certified",
+        "in_progress",
+        "period_ended",
+        "collecting_documents",
+        "submitted",
+        "under_review",
+        "correction_requested",
+        "paid",
+        "not_paid",
+    ]
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.DRAFT: {Status.PLAN_SUBMITTED, Status.IN_PROGRESS, Status.EXPIRED, Status.WITHDRAWN},
         Status.PLAN_SUBMITTED: {Status.PLAN_CERTIFIED, Status.EXPIRED, Status.WITHDRAWN},
@@ -127,9 +145,13 @@ class SubsidyCase(models.Model):
     period = models.PositiveSmallIntegerField(_("period"), default=1)
     previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_period")
     labour_attorney = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The 社労士 acting for the company, if any."),
-    )  # fmt: skip
+    )
     status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.DRAFT)
     referral = models.CharField(_("how the hire was referred"), max_length=20, choices=Referral.choices, blank=True)
     declarations = models.JSONField(_("declarations"), default=dict, blank=True)

@@ -20,6 +20,8 @@ from accounts.models import User
 from talent.models import Certification, Skill, Specialist, SpecialistSkill, TravelPrefecture, skill_keys
 from talent.services import _search_text
 
+# Name pools as grids of ten (the twenty most common surnames and given names): one name a line
+# would fill forty lines with nothing to compare.
 SURNAMES = [
     "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
     "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村", "林", "斎藤", "清水",
@@ -41,10 +43,17 @@ BIO_PARTS = [
 # Regions where most specialists live, and so where onsite supply is plentiful.
 HOME_PREFECTURES = ["13"] * 30 + ["27"] * 12 + ["14"] * 8 + ["23"] * 7 + ["40"] * 5 + ["11", "12", "01", "26", "28"] * 3
 NEIGHBOURS = {
-    "13": ["11", "12", "14"], "27": ["26", "28", "29"], "14": ["13", "22"], "23": ["21", "24"],
-    "40": ["41", "43"], "11": ["13", "10"], "12": ["13", "08"], "01": [], "26": ["27", "25"],
+    "13": ["11", "12", "14"],
+    "27": ["26", "28", "29"],
+    "14": ["13", "22"],
+    "23": ["21", "24"],
+    "40": ["41", "43"],
+    "11": ["13", "10"],
+    "12": ["13", "08"],
+    "01": [],
+    "26": ["27", "25"],
     "28": ["27", "33"],
-}  # fmt: skip
+}
 T = TypeVar("T")
 DEMO_EVIDENCE = "evidence/demo/illustrative-card.pdf"
 _DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -142,9 +151,12 @@ def seed_specialists(
         riss_number = f"{(number_offset + index) % 999_999 + 1:06d}"  # unique per prefix
         certifications.append(_certification(rng, specialist, status, today, riss_number))
     tables: list[tuple[Any, list[Any]]] = [
-        (User, users), (Specialist, specialists), (SpecialistSkill, levels), (TravelPrefecture, travel),
+        (User, users),
+        (Specialist, specialists),
+        (SpecialistSkill, levels),
+        (TravelPrefecture, travel),
         (Certification, certifications),
-    ]  # fmt: skip
+    ]
     for model, rows in tables:
         for batch in _batches(rows, 5000):
             model.objects.bulk_create(batch)
@@ -165,15 +177,21 @@ def _certification(
         else:
             deadline = today + datetime.timedelta(days=rng.randint(200, 1000))
         certification = Certification(
-            specialist=specialist, kind=Certification.Kind.RISS, number=riss_number,
-            issued_on=registered, renewal_deadline=deadline, training_years=[registered.year],
-        )  # fmt: skip
+            specialist=specialist,
+            kind=Certification.Kind.RISS,
+            number=riss_number,
+            issued_on=registered,
+            renewal_deadline=deadline,
+            training_years=[registered.year],
+        )
     else:
         passed = datetime.date(rng.randint(2016, 2025), rng.randint(1, 12), rng.randint(1, 28))
         certification = Certification(
-            specialist=specialist, kind=Certification.Kind.SG,
-            number=f"SG-{passed.year}-{passed.month:02d}-{rng.randint(1, 99999):05d}", issued_on=passed,
-        )  # fmt: skip
+            specialist=specialist,
+            kind=Certification.Kind.SG,
+            number=f"SG-{passed.year}-{passed.month:02d}-{rng.randint(1, 99999):05d}",
+            issued_on=passed,
+        )
     certification.status = Certification.Status.VERIFIED if verified else Certification.Status.PENDING
     certification.validity = certification.validity_on(today)
     certification.evidence.name = DEMO_EVIDENCE

@@ -16,10 +16,26 @@ from talent import services
 from talent.models import RequestKind, Skill, Specialist
 
 COLUMNS = [
-    "email", "display_name", "legal_name", "phone", "prefecture", "travel_prefectures", "remote_ok",
-    "onsite_ok", "request_kinds", "hourly_rate_jpy", "monthly_retainer_jpy", "capacity",
-    "hours_per_month", "languages", "industries", "skills", "years_experience", "listed_in_directory", "bio",
-]  # fmt: skip
+    "email",
+    "display_name",
+    "legal_name",
+    "phone",
+    "prefecture",
+    "travel_prefectures",
+    "remote_ok",
+    "onsite_ok",
+    "request_kinds",
+    "hourly_rate_jpy",
+    "monthly_retainer_jpy",
+    "capacity",
+    "hours_per_month",
+    "languages",
+    "industries",
+    "skills",
+    "years_experience",
+    "listed_in_directory",
+    "bio",
+]
 REQUIRED = {"email", "display_name"}
 # Spreadsheets often mark yes/no with a circle (U+25CB) and a cross (U+00D7).
 _TRUE = {"1", "true", "yes", "y", "はい", "\u25cb"}

@@ -21,11 +21,30 @@ class SubsidyProgramSerializer(serializers.ModelSerializer[SubsidyProgram]):
     class Meta:
         model = SubsidyProgram
         fields = [
-            "id", "code", "version", "is_current", "name", "name_ja", "name_en", "authority", "fiscal_year",
-            "description_ja", "description_en", "chamber", "is_illustrative", "amount_kind", "amount_jpy",
-            "rate_percent", "cap_jpy", "has_plan", "periods", "rules", "deadline_rules", "required_documents",
+            "id",
+            "code",
+            "version",
+            "is_current",
+            "name",
+            "name_ja",
+            "name_en",
+            "authority",
+            "fiscal_year",
+            "description_ja",
+            "description_en",
+            "chamber",
+            "is_illustrative",
+            "amount_kind",
+            "amount_jpy",
+            "rate_percent",
+            "cap_jpy",
+            "has_plan",
+            "periods",
+            "rules",
+            "deadline_rules",
+            "required_documents",
             "created_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = ["id", "version", "is_current", "chamber", "created_at"]
 
     def get_name(self, program: SubsidyProgram) -> str:
@@ -65,13 +84,35 @@ class SubsidyCaseSerializer(serializers.ModelSerializer[SubsidyCase]):
     class Meta:
         model = SubsidyCase
         fields = [
-            "id", "company", "engagement", "program", "period", "previous", "labour_attorney", "status", "referral",
-            "declarations", "milestones", "authority_reference", "decided_amount_jpy", "deadlines", "created_at",
-        ]  # fmt: skip
+            "id",
+            "company",
+            "engagement",
+            "program",
+            "period",
+            "previous",
+            "labour_attorney",
+            "status",
+            "referral",
+            "declarations",
+            "milestones",
+            "authority_reference",
+            "decided_amount_jpy",
+            "deadlines",
+            "created_at",
+        ]
         read_only_fields = [
-            "id", "company", "period", "previous", "status", "referral", "declarations", "milestones",
-            "authority_reference", "decided_amount_jpy", "created_at",
-        ]  # fmt: skip
+            "id",
+            "company",
+            "period",
+            "previous",
+            "status",
+            "referral",
+            "declarations",
+            "milestones",
+            "authority_reference",
+            "decided_amount_jpy",
+            "created_at",
+        ]
         extra_kwargs = {"labour_attorney": {"required": False, "allow_null": True}}
 
     @extend_schema_field(DeadlineSerializer(many=True))
@@ -117,9 +158,17 @@ class SubsidyDocumentSerializer(serializers.ModelSerializer[SubsidyDocument]):
     class Meta:
         model = SubsidyDocument
         fields = [
-            "id", "document_type", "version", "file", "name", "content_type", "status", "comment", "download_url",
+            "id",
+            "document_type",
+            "version",
+            "file",
+            "name",
+            "content_type",
+            "status",
+            "comment",
+            "download_url",
             "created_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = ["id", "version", "name", "content_type", "status", "comment", "created_at"]
 
     def get_download_url(self, document: SubsidyDocument) -> str:

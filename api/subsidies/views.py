@@ -20,9 +20,12 @@ from subsidies.models import SubsidyCase, SubsidyProgram
 
 
 class SubsidyProgramViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet[SubsidyProgram],
-):  # fmt: skip
+):
     """Programs as data: every signed-in user reads them; operators and chamber admins manage them."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -60,9 +63,12 @@ class SubsidyProgramViewSet(
 
 
 class SubsidyCaseViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet[SubsidyCase],
-):  # fmt: skip
+):
     """Cases: the company (or its 社労士) owns and files; its chamber's admins read and review."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -101,9 +107,11 @@ class SubsidyCaseViewSet(
         data = serializers.SubsidyCaseSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         case = services.open_case(
-            user=acting_user(request), engagement=data.validated_data["engagement"],
-            program=data.validated_data["program"], labour_attorney=data.validated_data.get("labour_attorney"),
-        )  # fmt: skip
+            user=acting_user(request),
+            engagement=data.validated_data["engagement"],
+            program=data.validated_data["program"],
+            labour_attorney=data.validated_data.get("labour_attorney"),
+        )
         return self._detail(case, status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.SubsidyCaseDetailSerializer)
@@ -130,12 +138,17 @@ class SubsidyCaseViewSet(
             {
                 "eligible": not eligibility.blocking(results),
                 "rules": [
-                    {"rule": r.rule, "result": r.result, "reason": r.reason(language), "reason_ja": r.reason_ja,
-                     "reason_en": r.reason_en}
+                    {
+                        "rule": r.rule,
+                        "result": r.result,
+                        "reason": r.reason(language),
+                        "reason_ja": r.reason_ja,
+                        "reason_en": r.reason_en,
+                    }
                     for r in results
                 ],
             }
-        )  # fmt: skip
+        )
 
     @extend_schema(request=serializers.TransitionSerializer, responses=serializers.SubsidyCaseDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -143,9 +156,11 @@ class SubsidyCaseViewSet(
         data = serializers.TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.transition_case(
-            case=self.get_object(), user=acting_user(request), to=data.validated_data["to"],
+            case=self.get_object(),
+            user=acting_user(request),
+            to=data.validated_data["to"],
             note=data.validated_data["note"],
-        )  # fmt: skip
+        )
         return self._detail(case)
 
     @extend_schema(request=None, responses=serializers.SubsidyCaseDetailSerializer)
@@ -157,8 +172,11 @@ class SubsidyCaseViewSet(
         return self._detail(case)
 
     @extend_schema(methods=["GET"], responses=serializers.SubsidyDocumentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=serializers.SubsidyDocumentSerializer,
-                   responses={201: serializers.SubsidyDocumentSerializer})  # fmt: skip
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.SubsidyDocumentSerializer,
+        responses={201: serializers.SubsidyDocumentSerializer},
+    )
     @action(detail=True, methods=["get", "post"])
     def documents(self, request: Request, pk: str) -> Response:
         case = self.get_object()
@@ -167,14 +185,17 @@ class SubsidyCaseViewSet(
         data = serializers.SubsidyDocumentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = services.upload_document(
-            case=case, user=acting_user(request), document_type=data.validated_data["document_type"],
+            case=case,
+            user=acting_user(request),
+            document_type=data.validated_data["document_type"],
             file=data.validated_data["file"],
-        )  # fmt: skip
+        )
         return Response(serializers.SubsidyDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=serializers.CaseCommentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=serializers.CaseCommentSerializer,
-                   responses={201: serializers.CaseCommentSerializer})  # fmt: skip
+    @extend_schema(
+        methods=["POST"], request=serializers.CaseCommentSerializer, responses={201: serializers.CaseCommentSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: str) -> Response:
         """Advice on the case: chamber admins comment, the company and its 社労士 answer."""
@@ -194,9 +215,11 @@ class SubsidyCaseViewSet(
         data = serializers.DocumentReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reviewed = services.review_document(
-            document=document, admin=acting_user(request), status=data.validated_data["status"],
+            document=document,
+            admin=acting_user(request),
+            status=data.validated_data["status"],
             comment=data.validated_data["comment"],
-        )  # fmt: skip
+        )
         return Response(serializers.SubsidyDocumentSerializer(reviewed).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
