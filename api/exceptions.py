@@ -1,9 +1,10 @@
 """Maps domain errors to HTTP in DRF's error format."""
 
+import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -24,6 +25,17 @@ _STATUS = {
 }
 
 
+# The database cannot be reached (down, restarting, out of connections, or SQLite's lock held
+# past its timeout): nothing the caller did, and it passes. A 503 that says when to retry,
+# never a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_body() -> dict[str, str]:
+    return {"detail": str(_("The service is briefly unavailable (its database cannot be reached). Try again shortly."))}
+
+
 def _status_for(exc: errors.DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in _STATUS:
@@ -42,6 +54,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # A conflict may say exactly what is in the way (e.g. missing documents), as lists.
         listed = {name: value for name, value in exc.context.items() if isinstance(value, list)}
         return Response({"detail": message, **listed}, status=code)
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return Response(
+            database_unavailable_body(),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DataError):
@@ -69,7 +87,20 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500, in JSON under /api/."""
+    """handler500, in JSON under /api/. A database that cannot be reached outside a DRF view (in a
+    middleware, a plain view) is a 503 with Retry-After here too."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse(database_unavailable_body(), status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        else:
+            response = HttpResponse(
+                database_unavailable_body()["detail"],
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                content_type="text/plain; charset=utf-8",
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(_("Server error."))}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return defaults.server_error(request)

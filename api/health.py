@@ -47,4 +47,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "checks": {name: "ok" if not error else f"down ({error})" for name, error in checks.items()},
         "down": down,
     }
-    return JsonResponse(body, status=503 if down else 200)
+    response = JsonResponse(body, status=503 if down else 200)
+    if down:
+        response["Retry-After"] = "30"
+    return response
