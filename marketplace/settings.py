@@ -219,6 +219,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # timeout, an hour) and the sweeper sends it again.
 MATCHING_HEARTBEAT_SECONDS = env.float("MATCHING_HEARTBEAT_SECONDS", default=10.0)
 MATCHING_STALL_SECONDS = env.float("MATCHING_STALL_SECONDS", default=60.0)
+# Fault injection (marketplace/faults.py): seconds to pause at a named point. Empty here, so
+# production never pauses; only tests/settings.py switches a point on.
+FAULT_PAUSES: dict[str, float] = {}
 if MATCHING_STALL_SECONDS < 3 * MATCHING_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured("MATCHING_STALL_SECONDS must be at least three heartbeats.")
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:

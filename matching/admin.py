@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from marketplace.admin_actions import service_action
-from matching import services
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
+from matching.services import proposals
 
 
 class RequiredSkillInline(admin.TabularInline[RequiredSkill, AdvisorRequest]):
@@ -39,7 +39,7 @@ class ProposalAdmin(admin.ModelAdmin[Proposal]):
     readonly_fields = ["status", "score", "breakdown", "reasons", "rank", "expires_at", "declaration", "decided_at"]
     actions = [
         service_action(
-            lambda proposal, user: services.approve_proposal(proposal=proposal, admin=user),
+            lambda proposal, user: proposals.approve_proposal(proposal=proposal, admin=user),
             description="Approve (proposals pending review)",
         ),
     ]

@@ -139,11 +139,15 @@ def _industry_mask() -> Any:
     `_industries`) is searched, five text scans that cost PostgreSQL 0.4 s at 100k rows."""
     lookup = "industries__contains" if connection.vendor == "postgresql" else "_industries__contains"
     return sum(
-        (Case(When(**{lookup: [name] if lookup == "industries__contains" else f'"{name}"'}, then=Value(bit)),
-              default=Value(0))
-         for name, bit in INDUSTRY_BITS.items()),
+        (
+            Case(
+                When(**{lookup: [name] if lookup == "industries__contains" else f'"{name}"'}, then=Value(bit)),
+                default=Value(0),
+            )
+            for name, bit in INDUSTRY_BITS.items()
+        ),
         Value(0),
-    )  # fmt: skip
+    )
 
 
 def _in_pool(ids: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -160,7 +164,18 @@ def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray |
     if subset is not None:
         active = active.filter(pk__in=bulk.id_set(subset))
     (
-        ids, user_ids, advisor, spot, incident, hire, remote_ok, onsite_ok, hourly, monthly, rating, prefecture,
+        ids,
+        user_ids,
+        advisor,
+        spot,
+        incident,
+        hire,
+        remote_ok,
+        onsite_ok,
+        hourly,
+        monthly,
+        rating,
+        prefecture,
         industries,
     ) = bulk.columns(
         active.order_by()
@@ -171,13 +186,23 @@ def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray |
         )
         .annotate(_industry_mask=_industry_mask())
         .values_list(
-            "id", "user_id", "accepts_advisor", "accepts_spot", "accepts_incident", "accepts_hire", "remote_ok",
-            "onsite_ok", "hourly_rate_jpy", "monthly_retainer_jpy", "_rating", "_prefecture", "_industry_mask",
+            "id",
+            "user_id",
+            "accepts_advisor",
+            "accepts_spot",
+            "accepts_incident",
+            "accepts_hire",
+            "remote_ok",
+            "onsite_ok",
+            "hourly_rate_jpy",
+            "monthly_retainer_jpy",
+            "_rating",
+            "_prefecture",
+            "_industry_mask",
         ),
-        [bulk.UUID, bulk.UUID, bool, bool, bool, bool, bool, bool, np.int64, np.int64, np.float64, np.int64,
-         np.int64],
+        [bulk.UUID, bulk.UUID, bool, bool, bool, bool, bool, bool, np.int64, np.int64, np.float64, np.int64, np.int64],
         sort=True,
-    )  # fmt: skip
+    )
     count = ids.size
     # Capacity left after active engagements and undecided proposals of other runs
     # (matching.capacity: the one definition).
@@ -244,24 +269,44 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
     """The run's open requests as columns, like the specialists: one COPY read per table."""
     requests = open_requests(run)
     (
-        ids, kind, certification, onsite_required, remote_ok, budget, prefecture, industry, urgent, slots,
+        ids,
+        kind,
+        certification,
+        onsite_required,
+        remote_ok,
+        budget,
+        prefecture,
+        industry,
+        urgent,
+        slots,
         company_ids,
     ) = bulk.columns(
         requests.order_by()
         .annotate(
-            _kind=_code("kind", KINDS), _certification=_code("required_certification", CERTIFICATIONS),
+            _kind=_code("kind", KINDS),
+            _certification=_code("required_certification", CERTIFICATIONS),
             _prefecture=Cast("company__prefecture", IntegerField()),
             _industry=_code("company__industry", INDUSTRIES),
-            _urgent=Case(When(Q(urgency="urgent") | Q(personal_data_leak=True), then=Value(True)),
-                         default=Value(False)),
+            _urgent=Case(
+                When(Q(urgency="urgent") | Q(personal_data_leak=True), then=Value(True)), default=Value(False)
+            ),
         )
         .values_list(
-            "id", "_kind", "_certification", "onsite_required", "remote_ok", "budget_jpy", "_prefecture",
-            "_industry", "_urgent", "slots", "company_id",
+            "id",
+            "_kind",
+            "_certification",
+            "onsite_required",
+            "remote_ok",
+            "budget_jpy",
+            "_prefecture",
+            "_industry",
+            "_urgent",
+            "slots",
+            "company_id",
         ),
         [bulk.UUID, np.int64, np.int64, bool, bool, np.int64, np.int64, np.int64, bool, np.int32, bulk.UUID],
         sort=True,
-    )  # fmt: skip
+    )
     count = ids.size
     owner, skill, level = bulk.columns(
         RequiredSkill.objects.filter(request__in=requests).values_list("request_id", "skill_id", "min_level"),
@@ -370,9 +415,11 @@ class ConstraintChecker:
         """Indices (ascending) of specialists passing every hard constraint for request r."""
         pool = self.pool
         mask = self.shape(
-            int(requests.kind[r]), requests.certification[r], int(requests.prefecture[r]),
+            int(requests.kind[r]),
+            requests.certification[r],
+            int(requests.prefecture[r]),
             bool(requests.onsite_required[r]),
-        )  # fmt: skip
+        )
         for row, level in requests.skills[r]:
             mask = mask & self.levelled(row, level)
         found = np.flatnonzero(mask)

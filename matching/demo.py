@@ -13,24 +13,35 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Company, CompanyMembership, User
-from matching import services
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill
+from matching.services import engagements, proposals, runs
 from talent.models import Skill
 
 # kind, title, required skills, budget, certification, onsite, what happens to it
 REQUESTS = [
-    ("advisor", "かかりつけセキュリティ顧問（月2回）", {"isms_policy": 3}, 80_000, "any",
-     False, "engaged"),
-    ("spot", "取引先から求められたセキュリティチェックシートの相談", {"risk_assessment": 3}, 20_000, "none",
-     False, "accepted"),
-    ("incident", "ランサムウェア感染の疑い：初動対応とフォレンジック", {"incident_response": 4}, 40_000, "riss",
-     False, "approved"),
+    ("advisor", "かかりつけセキュリティ顧問（月2回）", {"isms_policy": 3}, 80_000, "any", False, "engaged"),
+    (
+        "spot",
+        "取引先から求められたセキュリティチェックシートの相談",
+        {"risk_assessment": 3},
+        20_000,
+        "none",
+        False,
+        "accepted",
+    ),
+    (
+        "incident",
+        "ランサムウェア感染の疑い：初動対応とフォレンジック",
+        {"incident_response": 4},
+        40_000,
+        "riss",
+        False,
+        "approved",
+    ),
     ("spot", "標的型メール訓練の企画", {"awareness_training": 2}, 25_000, "none", False, "completed"),
-    ("advisor", "個人情報保護法対応の顧問", {"personal_information": 2}, 60_000, "none",
-     False, "pending"),
-    ("hire", "社内セキュリティ担当者（正社員）の採用", {"incident_response": 3}, 5_600_000, "none",
-     False, "engaged"),
-]  # fmt: skip
+    ("advisor", "個人情報保護法対応の顧問", {"personal_information": 2}, 60_000, "none", False, "pending"),
+    ("hire", "社内セキュリティ担当者（正社員）の採用", {"incident_response": 3}, 5_600_000, "none", False, "engaged"),
+]
 
 
 @dataclass
@@ -43,28 +54,28 @@ class DemoResult:
 
 def _walk(request: AdvisorRequest, goal: str, admin: User, owner: User) -> None:
     """Move the request's proposals to the stage named by `goal`."""
-    proposals = list(Proposal.objects.filter(request=request).select_related("specialist__user").order_by("rank"))
-    if goal == "pending" or not proposals:
+    ranked = list(Proposal.objects.filter(request=request).select_related("specialist__user").order_by("rank"))
+    if goal == "pending" or not ranked:
         return
-    first, rest = proposals[0], proposals[1:]
-    services.approve_proposal(proposal=first, admin=admin, note="経験・資格とも要件を満たす")
+    first, rest = ranked[0], ranked[1:]
+    proposals.approve_proposal(proposal=first, admin=admin, note="経験・資格とも要件を満たす")
     if rest:
-        services.reject_proposal(proposal=rest[-1], admin=admin, note="対応可能な地域外のため（デモ）")
+        proposals.reject_proposal(proposal=rest[-1], admin=admin, note="対応可能な地域外のため（デモ）")
     for other in rest[:-1]:
-        services.approve_proposal(proposal=other, admin=admin)
+        proposals.approve_proposal(proposal=other, admin=admin)
     if goal == "approved":
         return
-    services.accept_proposal(proposal=Proposal.objects.get(pk=first.pk), user=first.specialist.user, declaration="")
+    proposals.accept_proposal(proposal=Proposal.objects.get(pk=first.pk), user=first.specialist.user, declaration="")
     if goal == "accepted":
         return
     if request.kind == "hire":
         terms: dict[str, object] = {"weekly_hours": 40}
     else:
         terms = {"scope": request.title, "hours_per_month": 8, "payment_due_days": 30}
-    engagement = services.select_proposal(proposal=Proposal.objects.get(pk=first.pk), user=owner, terms=terms)
+    engagement = engagements.select_proposal(proposal=Proposal.objects.get(pk=first.pk), user=owner, terms=terms)
     if goal == "completed":
-        services.complete_engagement(engagement=engagement, user=owner, note="訓練実施・報告書受領")
-        services.review_engagement(engagement=engagement, user=owner, rating=5, comment="丁寧な報告でした（デモ）")
+        engagements.complete_engagement(engagement=engagement, user=owner, note="訓練実施・報告書受領")
+        engagements.review_engagement(engagement=engagement, user=owner, rating=5, comment="丁寧な報告でした（デモ）")
 
 
 def seed(password: str) -> DemoResult:
@@ -89,18 +100,27 @@ def seed(password: str) -> DemoResult:
     start = timezone.localdate() + datetime.timedelta(days=14)
     for kind, title, required, budget, certification, onsite, goal in REQUESTS:
         request = AdvisorRequest.objects.create(
-            company=company, created_by=owner, kind=kind, title=title, budget_jpy=budget, start_date=start,
-            required_certification=certification, onsite_required=onsite, remote_ok=not onsite,
-            status=AdvisorRequest.Status.OPEN, published_at=timezone.now(), hours_per_month=8,
+            company=company,
+            created_by=owner,
+            kind=kind,
+            title=title,
+            budget_jpy=budget,
+            start_date=start,
+            required_certification=certification,
+            onsite_required=onsite,
+            remote_ok=not onsite,
+            status=AdvisorRequest.Status.OPEN,
+            published_at=timezone.now(),
+            hours_per_month=8,
             urgency="urgent" if kind == "incident" else "normal",
             employment_type="full_time" if kind == "hire" else "",
-        )  # fmt: skip
+        )
         RequiredSkill.objects.bulk_create(
             RequiredSkill(request=request, skill=skills[slug], min_level=level) for slug, level in required.items()
         )
         # One run per request, so each request's proposals can be walked before the next run.
         run = MatchRun.objects.create(chamber=company.chamber, request=request)
-        services.execute_match_run(run_id=str(run.pk))
+        runs.execute_match_run(run_id=str(run.pk))
         _walk(request, goal, admin, owner)
         result.requests += 1
     proposed = User.objects.filter(specialist__proposals__request__company=company).distinct()

@@ -13,18 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace import bulk
+from marketplace import bulk, faults
 from matching import candidates as loading
 from matching import capacity, scoring
+from matching import parameters as run_parameters
 from matching.models import MatchRun, Proposal
-from matching.solver import Assignment, Edges, greedy, solve
+from matching.solver import Assignment, Edges, solve
 from workflow.services import transition
-
-DEFAULT_TOP_K = 30
 
 
 @dataclass
@@ -34,7 +32,6 @@ class Plan:
     edges: Edges
     points: np.ndarray  # (components, edges)
     assignment: Assignment
-    baseline: Assignment
     candidate_edges: int
     timings: dict[str, float] = field(default_factory=dict)
     bank: np.ndarray | None = None  # ids of the specialists read, when not every active one
@@ -47,11 +44,8 @@ class Plan:
 
 
 def _parameters(run: MatchRun) -> tuple[dict[str, int], int, int | None]:
-    parameters = run.parameters or {}
-    weights = scoring.validate_weights(parameters.get("weights", {}))
-    top_k = int(parameters.get("top_k", DEFAULT_TOP_K))
-    quota = parameters.get("quota")
-    return weights, top_k, None if quota is None else int(quota)
+    parameters = run_parameters.check(run.parameters or {})
+    return run_parameters.weights(parameters), run_parameters.top_k(parameters), run_parameters.quota(parameters)
 
 
 def plan(run: MatchRun, progress: Callable[[int], None] | None = None, *, prefilter: bool = True) -> Plan:
@@ -102,14 +96,24 @@ def plan(run: MatchRun, progress: Callable[[int], None] | None = None, *, prefil
     t0 = time.perf_counter()
     assignment = solve(edges, requests.slots, pool.quota)
     timings["solve"] = time.perf_counter() - t0
-    baseline = greedy(edges, requests.slots, pool.quota)
     if progress:
         progress(80)
-    return Plan(pool, requests, edges, points, assignment, baseline, candidate_edges, timings, bank)
+    return Plan(pool, requests, edges, points, assignment, candidate_edges, timings, bank)
 
 
-PROPOSAL_FIELDS = ["id", "run_id", "request_id", "specialist_id", "score", "breakdown", "facts", "rank", "status",
-                   "declaration", "created_at"]  # fmt: skip
+PROPOSAL_FIELDS = [
+    "id",
+    "run_id",
+    "request_id",
+    "specialist_id",
+    "score",
+    "breakdown",
+    "facts",
+    "rank",
+    "status",
+    "declaration",
+    "created_at",
+]
 
 
 def _kept(run: MatchRun, planned: Plan) -> np.ndarray:
@@ -151,18 +155,35 @@ def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...
     breakdown = "{" + ",".join(f'"{name}":%d' for name in scoring.COMPONENTS) + "}"
     return [
         (
-            uuid.uuid4(), run.pk, request_ids[r], pool.id_at(s), score, bulk.JsonText(breakdown % tuple(row)),
+            uuid.uuid4(),
+            run.pk,
+            request_ids[r],
+            pool.id_at(s),
+            score,
+            bulk.JsonText(breakdown % tuple(row)),
             bulk.JsonText(
                 f'{{"level":{lvl!r},"certification":"{cert}","proximity":"{near}",'
                 f'"rating":{"null" if stars != stars else repr(stars)},"urgent":{"true" if hurry else "false"}}}'
             ),
-            place, "pending_review", "", now,
+            place,
+            "pending_review",
+            "",
+            now,
         )
         for r, s, score, row, lvl, cert, near, stars, hurry, place in zip(
-            r_of.tolist(), s_of.tolist(), edges.score[kept].tolist(), points, level.tolist(), certification.tolist(),
-            proximity.tolist(), rating.tolist(), urgent.tolist(), rank.tolist(), strict=True,
+            r_of.tolist(),
+            s_of.tolist(),
+            edges.score[kept].tolist(),
+            points,
+            level.tolist(),
+            certification.tolist(),
+            proximity.tolist(),
+            rating.tolist(),
+            urgent.tolist(),
+            rank.tolist(),
+            strict=True,
         )
-    ]  # fmt: skip
+    ]
 
 
 def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
@@ -170,10 +191,7 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
     started = time.perf_counter()
     planned = plan(run, progress)
     t0 = time.perf_counter()
-    delay = getattr(settings, "MATCHING_FAULT_DELAY_SECONDS", 0)
-    if delay and run.attempts <= 1:
-        # Fault injection for the worker-death test only (tests/settings.py sets it).
-        time.sleep(delay)
+    faults.pause("matching.before_write", attempt=run.attempts)  # a no-op outside tests
     with transaction.atomic():
         # Another chamber's run may have proposed the same specialists since we loaded:
         # re-check what each can still take, under a lock shared by every run's write.
@@ -181,7 +199,7 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
         kept = _kept(run, planned)
         dropped = int(planned.assignment.chosen.size - kept.size)
         # A run writes once: its status changes in this same transaction, and a second
-        # delivery finds it succeeded (services.execute_match_run) and writes nothing.
+        # delivery finds it succeeded (services.runs.execute_match_run) and writes nothing.
         bulk.copy_rows(Proposal, PROPOSAL_FIELDS, _rows(run, planned, kept))
         written = Proposal.objects.filter(run=run).count()
         planned.timings["write"] = time.perf_counter() - t0
@@ -193,8 +211,6 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
             "slots": int(planned.requests.slots.sum()),
             "filled_slots": planned.assignment.filled,
             "total_score": planned.assignment.total_score,
-            "greedy_filled_slots": planned.baseline.filled,
-            "greedy_total_score": planned.baseline.total_score,
             "proposals": written,
             "dropped_over_capacity": dropped,
             "stage_seconds": {name: round(value, 4) for name, value in planned.timings.items()},

@@ -11,29 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.candidates import KINDS, RequestBatch, SpecialistPool
+from matching.parameters import DEFAULT_WEIGHTS
 
-DEFAULT_WEIGHTS: dict[str, int] = {
-    "skills": 350,  # coverage and depth of the required skills
-    "certification": 150,  # RISS counts more than SG
-    "industry": 100,  # has worked in the company's industry
-    "proximity": 100,  # same prefecture, travels there, or remote
-    "rate_fit": 100,  # price well inside the budget
-    "rating": 150,  # average review; unrated counts as middling
-    "workload": 50,  # free capacity now
-}
 COMPONENTS = list(DEFAULT_WEIGHTS)
 # Urgent requests (incidents, personal-data leaks) weigh immediate availability up.
 URGENT_WORKLOAD_FACTOR = 3
-
-
-def validate_weights(weights: dict[str, int]) -> dict[str, int]:
-    unknown = set(weights) - set(DEFAULT_WEIGHTS)
-    if unknown:
-        raise ValueError(f"unknown score components: {sorted(unknown)}")
-    merged = {**DEFAULT_WEIGHTS, **weights}
-    if any(value < 0 for value in merged.values()) or sum(merged.values()) > 1000:
-        raise ValueError("weights must be non-negative and add up to at most 1000")
-    return merged
 
 
 @dataclass

@@ -1,3 +1,4 @@
+from functools import cached_property
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -7,9 +8,13 @@ from accounts.selectors import companies_visible_to
 from api.fields import SetOnce, VisiblePrimaryKeyRelatedField
 from api.history import WithHistory
 from api.talent.serializers import SpecialistSerializer
+from marketplace.errors import ValidationFailed
+from matching import parameters as run_parameters
+from matching import terms as freelance_act
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
 from matching.selectors import requests_visible_to
 from talent.models import RequestKind
+from talent.selectors import ContactScope
 
 
 class RequiredSkillSerializer(serializers.Serializer[Any]):
@@ -34,11 +39,30 @@ class RequestSerializer(serializers.ModelSerializer[AdvisorRequest]):
     class Meta:
         model = AdvisorRequest
         fields = [
-            "id", "company", "kind", "title", "description", "required_skills", "required_certification",
-            "onsite_required", "remote_ok", "budget_jpy", "hours_per_month", "start_date", "urgency", "is_urgent",
-            "slots", "employment_type", "personal_data_leak", "leak_deliberate", "aware_at", "appi_clocks",
-            "status", "published_at", "created_at",
-        ]  # fmt: skip
+            "id",
+            "company",
+            "kind",
+            "title",
+            "description",
+            "required_skills",
+            "required_certification",
+            "onsite_required",
+            "remote_ok",
+            "budget_jpy",
+            "hours_per_month",
+            "start_date",
+            "urgency",
+            "is_urgent",
+            "slots",
+            "employment_type",
+            "personal_data_leak",
+            "leak_deliberate",
+            "aware_at",
+            "appi_clocks",
+            "status",
+            "published_at",
+            "created_at",
+        ]
         read_only_fields = ["id", "status", "published_at", "created_at"]
 
     def to_representation(self, instance: AdvisorRequest) -> dict[str, Any]:
@@ -71,24 +95,27 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
     class Meta:
         model = MatchRun
         fields = [
-            "id", "chamber", "request", "parameters", "status", "progress", "stats", "error", "attempts",
-            "created_at", "started_at", "finished_at",
-        ]  # fmt: skip
+            "id",
+            "chamber",
+            "request",
+            "parameters",
+            "status",
+            "progress",
+            "stats",
+            "error",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
         read_only_fields = [f for f in fields if f not in ("request", "parameters")]
 
     def validate_parameters(self, value: Any) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("An object is expected.")
-        allowed = {"weights", "top_k", "quota"}
-        if set(value) - allowed:
-            raise serializers.ValidationError(f"Allowed keys: {sorted(allowed)}.")
-        weights = value.get("weights", {})
-        if not isinstance(weights, dict) or not all(isinstance(v, int) for v in weights.values()):
-            raise serializers.ValidationError("weights maps component names to whole numbers.")
-        for key, low, high in (("top_k", 1, 200), ("quota", 0, 50)):
-            if key in value and (not isinstance(value[key], int) or not low <= value[key] <= high):
-                raise serializers.ValidationError(f"{key} is a whole number from {low} to {high}.")
-        return value
+        """Any JSON here; which keys and values a run takes is the domain's rule (matching.parameters)."""
+        try:
+            return run_parameters.check(value)
+        except ValidationFailed as exc:
+            raise serializers.ValidationError(str(exc.message)) from exc
 
 
 class RequestDetailSerializer(WithHistory, RequestSerializer):
@@ -133,9 +160,22 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
     class Meta:
         model = Proposal
         fields = [
-            "id", "run", "request", "specialist", "score", "breakdown", "reasons", "rank", "status", "decided_at",
-            "expires_at", "declaration", "request_summary", "specialist_profile", "created_at",
-        ]  # fmt: skip
+            "id",
+            "run",
+            "request",
+            "specialist",
+            "score",
+            "breakdown",
+            "reasons",
+            "rank",
+            "status",
+            "decided_at",
+            "expires_at",
+            "declaration",
+            "request_summary",
+            "specialist_profile",
+            "created_at",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(SpecialistSerializer(allow_null=True))
@@ -227,10 +267,7 @@ class ContactSerializer(serializers.Serializer[Any]):
 
 
 def terms_of(engagement: Engagement) -> dict[str, Any]:
-    names: tuple[str, ...] = ("employment_type", "hire_date", "weekly_hours", "annual_salary_jpy")
-    if engagement.kind != RequestKind.HIRE:
-        names = ("scope", "fee_basis", "fee_jpy", "hours_per_month", "service_start", "service_end",
-                 "payment_due_days", "payment_method")  # fmt: skip
+    names = freelance_act.HIRE_FIELDS if engagement.kind == RequestKind.HIRE else freelance_act.TERM_FIELDS
     values = {name: getattr(engagement, name) for name in names} | {"stated_on": engagement.stated_on}
     return {name: value for name, value in TermsSerializer(values).data.items() if name in values}
 
@@ -243,9 +280,21 @@ class EngagementSerializer(serializers.ModelSerializer[Engagement]):
     class Meta:
         model = Engagement
         fields = [
-            "id", "request", "specialist", "company", "kind", "terms", "status", "started_on", "ended_on",
-            "ends_on", "notice_given_on", "end_reason", "end_exception", "contact",
-        ]  # fmt: skip
+            "id",
+            "request",
+            "specialist",
+            "company",
+            "kind",
+            "terms",
+            "status",
+            "started_on",
+            "ended_on",
+            "ends_on",
+            "notice_given_on",
+            "end_reason",
+            "end_exception",
+            "contact",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(TermsSerializer)
@@ -264,8 +313,18 @@ class EngagementSerializer(serializers.ModelSerializer[Engagement]):
                 "email": owners[0].user.email if owners else "",
                 "phone": "",
             }
-        return {"name": specialist.legal_name or specialist.display_name, "email": specialist.email,
-                "phone": specialist.phone}  # fmt: skip
+        if not self._contact_scope.allows(specialist):
+            return {"name": specialist.display_name, "email": "", "phone": ""}
+        return {
+            "name": specialist.legal_name or specialist.display_name,
+            "email": specialist.email,
+            "phone": specialist.phone,
+        }
+
+    @cached_property
+    def _contact_scope(self) -> ContactScope:
+        """The privacy rule (talent.selectors), read once for a whole page of engagements."""
+        return ContactScope(self.context.get("viewer"))
 
 
 class EngagementDetailSerializer(WithHistory, EngagementSerializer):

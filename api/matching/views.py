@@ -16,14 +16,18 @@ from api.matching import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSmeOrSpecialist, IsSpecialist, acting_user
 from marketplace.downloads import private_download
 from marketplace.errors import get_or_not_found
-from matching import selectors, services
+from matching import selectors
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
+from matching.services import engagements, proposals, requests, runs
 
 
 class RequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet[AdvisorRequest],
-):  # fmt: skip
+):
     """SME requests: members of the company write, its chamber's admins read."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -53,7 +57,7 @@ class RequestViewSet(
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         company = fields.pop("company")
-        created = services.create_request(
+        created = requests.create_request(
             user=acting_user(request),
             company=company,
             required_skills=fields.pop("required_skills", []),
@@ -65,7 +69,7 @@ class RequestViewSet(
         instance = self.get_object()
         data = serializers.RequestUpdateSerializer(instance, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        updated = services.update_request(request=instance, user=acting_user(request), **data.validated_data)
+        updated = requests.update_request(request=instance, user=acting_user(request), **data.validated_data)
         return Response(serializers.RequestSerializer(self._fresh(updated)).data)
 
     def _fresh(self, instance: AdvisorRequest) -> AdvisorRequest:
@@ -78,7 +82,7 @@ class RequestViewSet(
     @extend_schema(request=None, responses={200: serializers.RequestSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        published, run = services.publish_request(request=self.get_object(), user=acting_user(request))
+        published, run = requests.publish_request(request=self.get_object(), user=acting_user(request))
         body = serializers.RequestSerializer(self._fresh(published)).data
         body["match_run"] = str(run.pk) if run else None
         return Response(body)
@@ -88,7 +92,7 @@ class RequestViewSet(
     def cancel(self, request: Request, pk: str) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cancelled = services.cancel_request(
+        cancelled = requests.cancel_request(
             request=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
         )
         return Response(serializers.RequestSerializer(self._fresh(cancelled)).data)
@@ -118,7 +122,7 @@ class MatchRunViewSet(
         data = serializers.MatchRunSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         target = data.validated_data.get("request")
-        run = services.start_match_run_for(
+        run = runs.start_match_run_for(
             admin=acting_user(request),
             request_id=target.pk if target else None,
             parameters=data.validated_data.get("parameters"),
@@ -132,7 +136,7 @@ class MatchRunViewSet(
         data = serializers.BulkApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data.get("proposals")
-        results = services.approve_run_proposals(
+        results = proposals.approve_run_proposals(
             run=self.get_object(), admin=acting_user(request), proposal_ids=None if ids is None else list(ids)
         )
         return Response({"results": results})
@@ -187,20 +191,22 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def approve(self, request: Request, pk: str) -> Response:
         note = self._input(request)["note"]
         return self._answer(
-            services.approve_proposal(proposal=self.get_object(), admin=acting_user(request), note=note)
+            proposals.approve_proposal(proposal=self.get_object(), admin=acting_user(request), note=note)
         )
 
     @extend_schema(request=ReasonSerializer, responses=serializers.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         note = self._input(request)["note"]
-        return self._answer(services.reject_proposal(proposal=self.get_object(), admin=acting_user(request), note=note))
+        return self._answer(
+            proposals.reject_proposal(proposal=self.get_object(), admin=acting_user(request), note=note)
+        )
 
     @extend_schema(request=serializers.AcceptSerializer, responses=serializers.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         data = self._input(request)
-        accepted = services.accept_proposal(
+        accepted = proposals.accept_proposal(
             proposal=self.get_object(), user=acting_user(request), declaration=data["declaration"], note=data["note"]
         )
         return self._answer(accepted)
@@ -209,13 +215,15 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         note = self._input(request)["note"]
-        return self._answer(services.decline_proposal(proposal=self.get_object(), user=acting_user(request), note=note))
+        return self._answer(
+            proposals.decline_proposal(proposal=self.get_object(), user=acting_user(request), note=note)
+        )
 
     @extend_schema(request=serializers.SelectSerializer, responses=serializers.EngagementDetailSerializer)
     @action(detail=True, methods=["post"])
     def select(self, request: Request, pk: str) -> Response:
         data = self._input(request)
-        engagement = services.select_proposal(
+        engagement = engagements.select_proposal(
             proposal=self.get_object(), user=acting_user(request), terms=data.get("terms") or {}, note=data["note"]
         )
         fresh = selectors.access_engagement(request.user, engagement.pk)
@@ -259,7 +267,7 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def complete(self, request: Request, pk: str) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        engagement = services.complete_engagement(
+        engagement = engagements.complete_engagement(
             engagement=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
         )
         return self._answer(engagement)
@@ -270,7 +278,7 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """Either party ends it with a reason; the SME's notice on a long continuous engagement is 30 days."""
         data = serializers.TerminateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        engagement = services.terminate_engagement(
+        engagement = engagements.terminate_engagement(
             engagement=self.get_object(),
             user=acting_user(request),
             note=data.validated_data["note"],
@@ -284,10 +292,12 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def review(self, request: Request, pk: str) -> Response:
         data = serializers.ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.review_engagement(
-            engagement=self.get_object(), user=acting_user(request), rating=data.validated_data["rating"],
+        review = engagements.review_engagement(
+            engagement=self.get_object(),
+            user=acting_user(request),
+            rating=data.validated_data["rating"],
             comment=data.validated_data.get("comment", ""),
-        )  # fmt: skip
+        )
         return Response(serializers.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

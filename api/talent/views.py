@@ -18,7 +18,7 @@ from api.schema import ErrorSerializer
 from api.talent import filters, serializers
 from marketplace.downloads import private_download
 from matching import selectors as matching_selectors
-from matching import services as matching_services
+from matching.services import proposals as matching_proposals
 from talent import selectors, services
 from talent.models import Certification, Skill, Specialist
 from talent.selectors import may_see_contact
@@ -105,7 +105,7 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         specialist = selectors.access_specialist(request.user, pk)
-        matching_services.suspend_specialist(
+        matching_proposals.suspend_specialist_and_withdraw_proposals(
             specialist=specialist, admin=acting_user(request), note=data.validated_data["note"]
         )
         return Response(self._profile(selectors.access_specialist(request.user, pk)))

@@ -107,8 +107,11 @@ def test_the_whole_loop_through_the_api_with_every_illegal_step_refused(
     seen = specialist.get(f"{url}/").json()
     summary = seen["request_summary"]
     assert (summary["title"], summary["kind"], summary["budget_jpy"], summary["company_prefecture"]) == (
-        "不正アクセスの調査", "incident", 30_000, "13"
-    )  # fmt: skip
+        "不正アクセスの調査",
+        "incident",
+        30_000,
+        "13",
+    )
     assert summary["required_skills"] == [{"skill": "digital_forensics", "min_level": 3}]
     assert alice_company.name not in json.dumps(seen, ensure_ascii=False)
     assert seen["specialist_profile"] is None
@@ -170,9 +173,7 @@ def test_the_whole_loop_through_the_api_with_every_illegal_step_refused(
     history = [(h["from_status"], h["to_status"]) for h in alice.get(f"{eng_url}/").json()["history"]]
     assert history == [("", "active"), ("active", "completed")]
     proposal_history = [(h["from_status"], h["to_status"]) for h in admin.get(f"{url}/").json()["history"]]
-    assert proposal_history == [
-        ("pending_review", "approved"), ("approved", "accepted"), ("accepted", "selected")
-    ]  # fmt: skip
+    assert proposal_history == [("pending_review", "approved"), ("approved", "accepted"), ("accepted", "selected")]
     # Each event told the people it concerns, once.
     kinds = sorted(Notification.objects.values_list("kind", "recipient__email"))
     assert kinds == sorted(

@@ -8,8 +8,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from matching import services
 from matching.models import Engagement, MatchRun, Proposal
+from matching.services import engagements
 from talent.models import Specialist
 from tests.conftest import need_service
 from tests.matching_fixtures import make_engagement, make_request
@@ -132,9 +132,9 @@ def test_the_sme_ends_a_six_month_retainer_30_days_after_notice_at_the_earliest(
     assert client.post(url, {"note": "やはり即時"}, format="json").status_code == 409
 
     # The daily task ends it on its end date, and the unit of capacity comes back.
-    assert services.end_due_engagements(today=TODAY + datetime.timedelta(days=29)) == 0
+    assert engagements.end_due_engagements(today=TODAY + datetime.timedelta(days=29)) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.end_due_engagements(today=TODAY + datetime.timedelta(days=30)) == 1
+        assert engagements.end_due_engagements(today=TODAY + datetime.timedelta(days=30)) == 1
     ended = Engagement.objects.get()
     assert (ended.status, ended.ended_on) == ("terminated", TODAY + datetime.timedelta(days=30))
     assert Specialist.objects.get(pk=bob.pk).active_engagements == 0

@@ -346,9 +346,15 @@ def test_review_list_runs_a_constant_number_of_queries(
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     for index in range(count):
         proposal = Proposal.objects.create(
-            run=run, request=make_request(alice_company, sme_alice, title=f"r{index}"), specialist=bob, score=1,
-            breakdown={}, facts={}, rank=1, status="selected",
-        )  # fmt: skip
+            run=run,
+            request=make_request(alice_company, sme_alice, title=f"r{index}"),
+            specialist=bob,
+            score=1,
+            breakdown={},
+            facts={},
+            rank=1,
+            status="selected",
+        )
         engagement = make_engagement(proposal, kind="spot")
         Review.objects.create(engagement=engagement, rating=4, period=timezone.localdate(), created_by=sme_alice)
 

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from marketplace.celery import app as celery_app
-from matching import services
 from matching.models import MatchRun
+from matching.services import runs
 from tests.matching_fixtures import make_request
 
 pytestmark = pytest.mark.integration
@@ -44,7 +44,7 @@ def test_run_started_while_redis_is_down_is_queued_and_sent_when_it_is_back(
     run = MatchRun.objects.get()
     assert run.status == "queued"  # committed, and nothing else half-done
 
-    sent = services.requeue_stalled_runs(queued_for=datetime.timedelta(0))
+    sent = runs.requeue_stalled_runs(queued_for=datetime.timedelta(0))
 
     assert sent == [str(run.pk)]
     deadline = time.monotonic() + 30

@@ -11,8 +11,9 @@ from aiosmtpd.handlers import Message
 from django.utils import timezone
 
 from accounts.models import Company, User
-from matching import capacity, services
+from matching import capacity
 from matching.models import MatchRun, Proposal
+from matching.services import runs
 from notifications import services as outbox
 from notifications.models import Notification
 from tests import factories
@@ -61,12 +62,12 @@ def test_two_chambers_runs_at_once_never_over_allocate_a_shared_specialist(
     make_request(alice_company, sme_alice, skills={"incident_response": 3}, slots=1)
     make_request(osaka_company, erin, skills={"incident_response": 3}, slots=1)
 
-    runs = [services.start_match_run(chamber=chamber, created_by=None) for chamber in (tokyo, osaka)]
+    started = [runs.start_match_run(chamber=chamber, created_by=None) for chamber in (tokyo, osaka)]
 
     wait_for(lambda: MatchRun.objects.filter(status="succeeded").count() == 2, 60, "both runs")
     assert Proposal.objects.filter(specialist=popular, status__in=Proposal.HOLDING).count() == 1
     assert capacity.remaining([popular.pk]) == {popular.pk: 0}
-    stats = [MatchRun.objects.get(pk=run.pk).stats for run in runs]
+    stats = [MatchRun.objects.get(pk=run.pk).stats for run in started]
     assert sorted(s["dropped_over_capacity"] for s in stats) == [0, 1]
 
 
@@ -74,15 +75,23 @@ def test_an_approval_while_the_broker_is_down_is_mailed_once_after_the_sweep(
     worker_factory, smtp_server, client_for, tokyo, admin_carol, sme_alice, alice_company, specialist_bob
 ):
     controller, inbox = smtp_server
-    worker_factory(TEST_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                   EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(controller.port))  # fmt: skip
+    worker_factory(
+        TEST_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(controller.port),
+    )
     User.objects.filter(pk=specialist_bob.pk).update(language="en")
     bob = make_specialist(specialist_bob)
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     proposal = Proposal.objects.create(
-        run=run, request=make_request(alice_company, sme_alice, title="BCP review"), specialist=bob, score=700,
-        breakdown={}, facts={}, rank=1,
-    )  # fmt: skip
+        run=run,
+        request=make_request(alice_company, sme_alice, title="BCP review"),
+        specialist=bob,
+        score=700,
+        breakdown={},
+        facts={},
+        rank=1,
+    )
 
     working = _use_broker_down()
     try:

@@ -7,8 +7,9 @@ import time
 import pytest
 
 from accounts.models import User
-from matching import engine, services
+from matching import engine
 from matching.models import MatchRun, Proposal
+from matching.services import runs
 from matching.tasks import run_match
 from tests.matching_fixtures import make_request
 from tests.talent_fixtures import make_specialist
@@ -75,13 +76,13 @@ def test_a_whole_worker_killed_mid_run_is_re_queued_by_the_heartbeat_sweeper_wit
     wait_for(lambda: MatchRun.objects.filter(pk=run.pk, status="running", attempts=1).exists(), 20, "the run to start")
     time.sleep(2)
     # While the worker lives, its heartbeat keeps the run from being sent twice.
-    assert services.requeue_stalled_runs() == []
+    assert runs.requeue_stalled_runs() == []
     worker.kill()
     killed_at = time.monotonic()
     worker_factory(**production)
 
     def swept_and_done() -> bool:
-        services.requeue_stalled_runs()  # what beat does each minute
+        runs.requeue_stalled_runs()  # what beat does each minute
         return MatchRun.objects.filter(pk=run.pk, status="succeeded").exists()
 
     wait_for(swept_and_done, 90, "the swept run to succeed")
@@ -93,4 +94,4 @@ def test_a_whole_worker_killed_mid_run_is_re_queued_by_the_heartbeat_sweeper_wit
     assert set(written) == expected
     assert recovered_in < 60
     # The chamber is free again at once.
-    assert services.start_match_run(chamber=tokyo, created_by=None).status == "queued"
+    assert runs.start_match_run(chamber=tokyo, created_by=None).status == "queued"

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from accounts.models import Company, User
 from marketplace.errors import Conflict
-from matching import capacity, services
+from matching import capacity
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal
+from matching.services import engagements, proposals, requests, runs
 from notifications.models import Notification
 from talent.models import Certification, Specialist
 from tests import factories
@@ -28,7 +29,7 @@ def _specialist(index, **fields):
 
 def run_chamber(chamber):
     run = MatchRun.objects.create(chamber=chamber)
-    assert services.execute_match_run(run_id=str(run.pk)) == "succeeded"
+    assert runs.execute_match_run(run_id=str(run.pk)) == "succeeded"
     run.refresh_from_db()
     return run
 
@@ -40,9 +41,9 @@ def held(specialist):
 
 
 def walk_to_engagement(proposal, admin, owner):
-    services.approve_proposal(proposal=proposal, admin=admin)
-    services.accept_proposal(proposal=Proposal.objects.get(pk=proposal.pk), user=proposal.specialist.user)
-    return services.select_proposal(
+    proposals.approve_proposal(proposal=proposal, admin=admin)
+    proposals.accept_proposal(proposal=Proposal.objects.get(pk=proposal.pk), user=proposal.specialist.user)
+    return engagements.select_proposal(
         proposal=Proposal.objects.get(pk=proposal.pk), user=owner, terms={"hours_per_month": 4}
     )
 
@@ -55,7 +56,7 @@ def test_a_specialist_with_capacity_2_who_completed_five_engagements_is_still_pr
         make_request(alice_company, sme_alice, title=f"案件{round_}", skills={"incident_response": 3}, slots=1)
         run = run_chamber(tokyo)
         engagement = walk_to_engagement(Proposal.objects.get(run=run), admin_carol, sme_alice)
-        services.complete_engagement(engagement=engagement, user=sme_alice)
+        engagements.complete_engagement(engagement=engagement, user=sme_alice)
 
     make_request(alice_company, sme_alice, title="6件目", skills={"incident_response": 3}, slots=1)
     run = run_chamber(tokyo)
@@ -79,9 +80,9 @@ def test_cancelling_a_request_expires_its_live_proposals_with_history(tokyo, adm
     bob, bea = _specialist(1), _specialist(2)
     request = make_request(alice_company, sme_alice, skills={"incident_response": 3}, slots=2)
     run = run_chamber(tokyo)
-    services.approve_proposal(proposal=Proposal.objects.get(run=run, specialist=bob), admin=admin_carol)
+    proposals.approve_proposal(proposal=Proposal.objects.get(run=run, specialist=bob), admin=admin_carol)
 
-    services.cancel_request(request=request, user=sme_alice, note="予算がつかず")
+    requests.cancel_request(request=request, user=sme_alice, note="予算がつかず")
 
     assert set(Proposal.objects.values_list("status", flat=True)) == {"expired"}
     changes = StatusChange.objects.filter(to_status="expired", by=sme_alice)
@@ -104,15 +105,21 @@ def test_a_suspended_specialists_proposals_expire_at_once(client_for, tokyo, adm
 def test_a_lapsed_registration_expires_proposals_that_required_it(tokyo, sme_alice, alice_company):
     bob = _specialist(1)
     certification = make_certification(bob, status="verified")
-    riss = make_request(alice_company, sme_alice, title="RISS必須", skills={"incident_response": 3}, slots=1,
-                        required_certification="riss")  # fmt: skip
+    riss = make_request(
+        alice_company,
+        sme_alice,
+        title="RISS必須",
+        skills={"incident_response": 3},
+        slots=1,
+        required_certification="riss",
+    )
     make_request(alice_company, sme_alice, title="資格不問", skills={"incident_response": 3}, slots=1)
     run_chamber(tokyo)
     assert Proposal.objects.filter(status="pending_review").count() == 2
     Certification.objects.filter(pk=certification.pk).update(renewal_deadline=timezone.localdate())
 
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    result = services.expire_stale_proposals(now=tomorrow)
+    result = proposals.expire_stale_proposals(now=tomorrow)
 
     assert result == {"unanswered": 0, "inactive": 0, "lapsed": 1}
     assert Proposal.objects.get(request=riss).status == "expired"
@@ -125,17 +132,17 @@ def test_unanswered_proposals_expire_after_a_reminder_the_day_before(tokyo, admi
     bob = _specialist(1)
     make_request(alice_company, sme_alice, skills={"incident_response": 3}, slots=1)
     proposal = Proposal.objects.get(run=run_chamber(tokyo))
-    services.approve_proposal(proposal=proposal, admin=admin_carol)
+    proposals.approve_proposal(proposal=proposal, admin=admin_carol)
     proposal.refresh_from_db()
     deadline = proposal.expires_at
     assert deadline is not None
     assert deadline - timezone.now() > datetime.timedelta(hours=71)
 
-    early = services.remind_expiring_proposals(now=deadline - datetime.timedelta(hours=30))
-    due = [services.remind_expiring_proposals(now=deadline - datetime.timedelta(hours=h)) for h in (20, 5)]
-    services.expire_stale_proposals(now=deadline - datetime.timedelta(seconds=1))
+    early = proposals.remind_expiring_proposals(now=deadline - datetime.timedelta(hours=30))
+    due = [proposals.remind_expiring_proposals(now=deadline - datetime.timedelta(hours=h)) for h in (20, 5)]
+    proposals.expire_stale_proposals(now=deadline - datetime.timedelta(seconds=1))
     assert Proposal.objects.get().status == "approved"
-    services.expire_stale_proposals(now=deadline)
+    proposals.expire_stale_proposals(now=deadline)
 
     assert (early, due) == (0, [1, 0])
     assert Notification.objects.filter(kind="proposal_expiring", recipient=bob.user).count() == 1
@@ -143,11 +150,18 @@ def test_unanswered_proposals_expire_after_a_reminder_the_day_before(tokyo, admi
     assert held(bob) == 0
     # Answering after the deadline, before the beat caught it, is refused too.
     late = Proposal.objects.create(
-        run=proposal.run, request=make_request(alice_company, sme_alice, title="2"), specialist=bob, score=1,
-        breakdown={}, facts={}, rank=1, status="approved", expires_at=timezone.now() - datetime.timedelta(minutes=1),
-    )  # fmt: skip
+        run=proposal.run,
+        request=make_request(alice_company, sme_alice, title="2"),
+        specialist=bob,
+        score=1,
+        breakdown={},
+        facts={},
+        rank=1,
+        status="approved",
+        expires_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
     with pytest.raises(Conflict):
-        services.accept_proposal(proposal=late, user=bob.user)
+        proposals.accept_proposal(proposal=late, user=bob.user)
 
 
 def test_a_run_drops_what_another_run_took_in_the_meantime(tokyo, osaka, sme_alice, alice_company, monkeypatch):
@@ -161,8 +175,7 @@ def test_a_run_drops_what_another_run_took_in_the_meantime(tokyo, osaka, sme_ali
     def another_run_commits_first():
         # Osaka's run wrote Bob's only unit after Tokyo's run had loaded the bank.
         osaka_run = MatchRun.objects.create(chamber=osaka, status="succeeded")
-        Proposal.objects.create(run=osaka_run, request=other, specialist=bob, score=900, breakdown={}, facts={},
-                                rank=1)  # fmt: skip
+        Proposal.objects.create(run=osaka_run, request=other, specialist=bob, score=900, breakdown={}, facts={}, rank=1)
         real_lock()
 
     monkeypatch.setattr(capacity, "lock_proposal_writes", another_run_commits_first)
@@ -197,8 +210,9 @@ def test_held_capacity_matches_its_definition_and_never_exceeds_capacity(
         admins = {tokyo.pk: admin_carol, osaka.pk: admin_oscar}
         companies = [alice_company, osaka_company]
         for i in range(3):
-            make_request(companies[i % 2], owners[companies[i % 2].pk], title=f"r{i}",
-                         skills={"incident_response": 3}, slots=2)  # fmt: skip
+            make_request(
+                companies[i % 2], owners[companies[i % 2].pk], title=f"r{i}", skills={"incident_response": 3}, slots=2
+            )
         run_chamber(tokyo)
         run_chamber(osaka)
 
@@ -220,28 +234,29 @@ def test_held_capacity_matches_its_definition_and_never_exceeds_capacity(
                         run_chamber([tokyo, osaka][n % 2])
                     elif operation == "post":
                         company = companies[n % 2]
-                        make_request(company, owners[company.pk], title=f"p{n}", skills={"incident_response": 3},
-                                     slots=1 + n % 3)  # fmt: skip
+                        make_request(
+                            company, owners[company.pk], title=f"p{n}", skills={"incident_response": 3}, slots=1 + n % 3
+                        )
                     elif operation == "advance" and (p := furthest(n)):
                         # One step along pending_review -> approved -> accepted -> selected.
                         if p.status == "pending_review":
-                            services.approve_proposal(proposal=p, admin=admins[p.request.company.chamber_id])
+                            proposals.approve_proposal(proposal=p, admin=admins[p.request.company.chamber_id])
                         elif p.status == "approved":
-                            services.accept_proposal(proposal=p, user=p.specialist.user)
+                            proposals.accept_proposal(proposal=p, user=p.specialist.user)
                         else:
                             owner = owners[p.request.company_id]
-                            services.select_proposal(proposal=p, user=owner, terms={"hours_per_month": 4})
+                            engagements.select_proposal(proposal=p, user=owner, terms={"hours_per_month": 4})
                     elif operation == "decline" and (p := pick(Proposal.objects.filter(status="approved"), n)):
-                        services.decline_proposal(proposal=p, user=p.specialist.user)
+                        proposals.decline_proposal(proposal=p, user=p.specialist.user)
                     elif operation == "end" and (e := pick(Engagement.objects.filter(status="active"), n)):
                         if n % 2:
-                            services.complete_engagement(engagement=e, user=owners[e.company_id])
+                            engagements.complete_engagement(engagement=e, user=owners[e.company_id])
                         else:
-                            services.terminate_engagement(engagement=e, user=e.specialist.user, note="終了")
+                            engagements.terminate_engagement(engagement=e, user=e.specialist.user, note="終了")
                     elif operation == "expire":
-                        services.expire_stale_proposals(now=timezone.now() + datetime.timedelta(days=30))
+                        proposals.expire_stale_proposals(now=timezone.now() + datetime.timedelta(days=30))
                     elif operation == "cancel" and (r := pick(AdvisorRequest.objects.filter(status="open"), n)):
-                        services.cancel_request(request=r, user=owners[r.company_id])
+                        requests.cancel_request(request=r, user=owners[r.company_id])
             except Conflict:
                 pass  # a wrong state is refused; the invariant must hold all the same
 

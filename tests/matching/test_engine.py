@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from accounts.models import CompanyMembership, User
 from marketplace.errors import Conflict
 from matching import candidates as loading
-from matching import engine, services
+from matching import engine
 from matching.models import AdvisorRequest, MatchRun, Proposal
 from matching.scoring import COMPONENTS
-from matching.solver import Edges, solve
+from matching.services import requests, runs
+from matching.solver import Edges, greedy, solve
 from talent.models import Certification, Specialist
 from tests.matching_fixtures import make_request
 from tests.talent_fixtures import make_certification, make_specialist
@@ -44,8 +45,12 @@ def satisfies_hard_constraints(proposal: Proposal) -> bool:
         return False
     if not request.onsite_required and not (specialist.remote_ok or travels):
         return False
-    price = {"advisor": specialist.monthly_retainer_jpy, "spot": specialist.hourly_rate_jpy,
-             "incident": specialist.hourly_rate_jpy, "hire": 0}[request.kind]  # fmt: skip
+    price = {
+        "advisor": specialist.monthly_retainer_jpy,
+        "spot": specialist.hourly_rate_jpy,
+        "incident": specialist.hourly_rate_jpy,
+        "hire": 0,
+    }[request.kind]
     if price > request.budget_jpy:
         return False
     if specialist.active_engagements >= specialist.capacity:
@@ -57,7 +62,7 @@ def satisfies_hard_constraints(proposal: Proposal) -> bool:
 
 def run_chamber(chamber):
     run = MatchRun.objects.create(chamber=chamber)
-    assert services.execute_match_run(run_id=str(run.pk)) == "succeeded"
+    assert runs.execute_match_run(run_id=str(run.pk)) == "succeeded"
     run.refresh_from_db()
     return run
 
@@ -95,7 +100,7 @@ def test_running_a_run_again_creates_no_duplicate(tokyo, sme_alice, alice_compan
     make_request(alice_company, sme_alice, skills={"bcp": 2})
     run = run_chamber(tokyo)
 
-    assert services.execute_match_run(run_id=str(run.pk)) == "done"
+    assert runs.execute_match_run(run_id=str(run.pk)) == "done"
     assert Proposal.objects.filter(run=run).count() == 1
 
 
@@ -109,7 +114,7 @@ def test_a_retry_after_the_worker_died_writes_exactly_the_planned_proposals(toky
     # The first attempt claimed the run and died before writing.
     MatchRun.objects.filter(pk=run.pk).update(status="running", attempts=1)
 
-    assert services.execute_match_run(run_id=str(run.pk)) == "succeeded"
+    assert runs.execute_match_run(run_id=str(run.pk)) == "succeeded"
 
     written = set(Proposal.objects.filter(run=run).values_list("request_id", "specialist_id"))
     assert written == expected
@@ -145,10 +150,10 @@ def test_rejected_pairs_and_company_members_are_never_proposed(tokyo, sme_alice,
 
 
 def test_one_live_run_per_chamber_and_the_second_is_a_409_naming_it(tokyo, admin_carol):
-    live = services.start_match_run(chamber=tokyo, created_by=admin_carol)
+    live = runs.start_match_run(chamber=tokyo, created_by=admin_carol)
 
     with pytest.raises(Conflict) as error:
-        services.start_match_run(chamber=tokyo, created_by=admin_carol)
+        runs.start_match_run(chamber=tokyo, created_by=admin_carol)
 
     assert str(live.pk) in str(error.value)
     assert MatchRun.objects.count() == 1
@@ -158,7 +163,7 @@ def test_bad_weights_fail_the_request_not_the_worker(tokyo, admin_carol):
     from marketplace.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        services.start_match_run(chamber=tokyo, created_by=admin_carol, parameters={"weights": {"skills": 2000}})
+        runs.start_match_run(chamber=tokyo, created_by=admin_carol, parameters={"weights": {"skills": 2000}})
 
     assert not MatchRun.objects.exists()
 
@@ -168,8 +173,15 @@ def test_urgent_requests_weigh_free_capacity_up(tokyo, sme_alice, alice_company)
     busy = _specialist(2, skills={"incident_response": 4}, accepts_incident=True, capacity=4)
     Specialist.objects.filter(pk=busy.pk).update(active_engagements=3)
     aware = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(hours=2)
-    make_request(alice_company, sme_alice, kind="incident", skills={"incident_response": 3},
-                 personal_data_leak=True, aware_at=aware, slots=2)  # fmt: skip
+    make_request(
+        alice_company,
+        sme_alice,
+        kind="incident",
+        skills={"incident_response": 3},
+        personal_data_leak=True,
+        aware_at=aware,
+        slots=2,
+    )
 
     run = run_chamber(tokyo)
 
@@ -214,21 +226,41 @@ def build_world(sme, company, profiles, specs):
     User.objects.filter(role="specialist").delete()
     for index, p in enumerate(profiles):
         specialist = _specialist(
-            index, status=p["status"], skills=p["skills"], travel=p["travel"], remote_ok=p["remote_ok"],
-            onsite_ok=p["onsite_ok"], hourly_rate_jpy=p["rate"], monthly_retainer_jpy=p["monthly"],
-            capacity=p["capacity"], active_engagements=p["active"],
+            index,
+            status=p["status"],
+            skills=p["skills"],
+            travel=p["travel"],
+            remote_ok=p["remote_ok"],
+            onsite_ok=p["onsite_ok"],
+            hourly_rate_jpy=p["rate"],
+            monthly_retainer_jpy=p["monthly"],
+            capacity=p["capacity"],
+            active_engagements=p["active"],
             **{f"accepts_{kind}": kind in p["kinds"] for kind in ["advisor", "spot", "incident", "hire"]},
-        )  # fmt: skip
+        )
         if p["cert"] != "none":
             kind, _, state = p["cert"].partition("_")
             deadline = datetime.date(2020, 1, 1) if state == "lapsed" else None
-            make_certification(specialist, kind=kind, number=f"{index + 1:06d}",
-                               status="pending" if state == "pending" else "verified", deadline=deadline)  # fmt: skip
+            make_certification(
+                specialist,
+                kind=kind,
+                number=f"{index + 1:06d}",
+                status="pending" if state == "pending" else "verified",
+                deadline=deadline,
+            )
     for spec in specs:
-        make_request(company, sme, kind=spec["kind"], skills=spec["skills"],
-                     required_certification=spec["cert"], onsite_required=spec["onsite"], remote_ok=not spec["onsite"],
-                     budget_jpy=spec["budget"], slots=spec["slots"],
-                     employment_type="full_time" if spec["kind"] == "hire" else "")  # fmt: skip
+        make_request(
+            company,
+            sme,
+            kind=spec["kind"],
+            skills=spec["skills"],
+            required_certification=spec["cert"],
+            onsite_required=spec["onsite"],
+            remote_ok=not spec["onsite"],
+            budget_jpy=spec["budget"],
+            slots=spec["slots"],
+            employment_type="full_time" if spec["kind"] == "hire" else "",
+        )
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
@@ -241,20 +273,23 @@ def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_compa
     proposals = list(Proposal.objects.filter(run=run).select_related("request__company", "specialist__user"))
     assert all(satisfies_hard_constraints(p) for p in proposals)
     # Nothing feasible is missed: as many slots are filled as the brute-force pairs allow.
-    requests = list(AdvisorRequest.objects.all())
+    all_requests = list(AdvisorRequest.objects.all())
     specialists = list(Specialist.objects.select_related("user"))
     pairs = [
         (r, s)
-        for r, request in enumerate(requests)
+        for r, request in enumerate(all_requests)
         for s, specialist in enumerate(specialists)
         if satisfies_hard_constraints(Proposal(request=request, specialist=specialist))
     ]
     brute = solve(
-        Edges(np.array([r for r, _ in pairs], dtype=np.int64), np.array([s for _, s in pairs], dtype=np.int64),
-              np.ones(len(pairs), dtype=np.int64)),
-        np.array([request.slots for request in requests]),
+        Edges(
+            np.array([r for r, _ in pairs], dtype=np.int64),
+            np.array([s for _, s in pairs], dtype=np.int64),
+            np.ones(len(pairs), dtype=np.int64),
+        ),
+        np.array([request.slots for request in all_requests]),
         np.array([max(0, s.capacity - s.active_engagements) for s in specialists]),
-    )  # fmt: skip
+    )
     assert len(proposals) == brute.filled
     per_specialist: dict[uuid.UUID, int] = {}
     for p in proposals:
@@ -263,9 +298,11 @@ def test_no_proposal_ever_breaks_a_hard_constraint(tokyo, sme_alice, alice_compa
     for specialist_id, count in per_specialist.items():
         specialist = Specialist.objects.get(pk=specialist_id)
         assert count <= specialist.capacity - specialist.active_engagements
-    assert run.stats["total_score"] >= run.stats["greedy_total_score"] or (
-        run.stats["filled_slots"] > run.stats["greedy_filled_slots"]
-    )
+    # The optimum never loses to the greedy baseline on the same candidate edges (re-planned:
+    # a plan leaves the run's own proposals out, so it sees what the run saw).
+    planned = engine.plan(run)
+    baseline = greedy(planned.edges, planned.requests.slots, planned.pool.quota)
+    assert run.stats["total_score"] >= baseline.total_score or run.stats["filled_slots"] > baseline.filled
 
 
 def test_nightly_beat_starts_one_run_per_chamber_with_open_requests(
@@ -274,7 +311,7 @@ def test_nightly_beat_starts_one_run_per_chamber_with_open_requests(
     make_request(alice_company, sme_alice)
 
     with django_capture_on_commit_callbacks(execute=True):
-        started = services.start_nightly_runs()
+        started = runs.start_nightly_runs()
 
     assert [MatchRun.objects.get(pk=pk).chamber for pk in started] == [tokyo]
     assert MatchRun.objects.get().status == "succeeded"
@@ -285,7 +322,7 @@ def test_open_requests_long_past_their_start_expire(sme_alice, alice_company):
     AdvisorRequest.objects.filter(pk=old.pk).update(start_date=datetime.date(2020, 1, 1))
     fresh = make_request(alice_company, sme_alice)
 
-    assert services.expire_stale_requests() == 1
+    assert requests.expire_stale_requests() == 1
 
     assert AdvisorRequest.objects.get(pk=old.pk).status == "expired"
     assert AdvisorRequest.objects.get(pk=fresh.pk).status == "open"

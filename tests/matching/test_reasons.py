@@ -7,8 +7,15 @@ import pytest
 from matching.reasons import render
 
 migration = importlib.import_module("matching.migrations.0004_proposal_facts")
-BREAKDOWN = {"skills": 280, "certification": 150, "industry": 100, "proximity": 70, "rate_fit": 44, "rating": 112,
-             "workload": 25}  # fmt: skip
+BREAKDOWN = {
+    "skills": 280,
+    "certification": 150,
+    "industry": 100,
+    "proximity": 70,
+    "rate_fit": 44,
+    "rating": 112,
+    "workload": 25,
+}
 
 
 @pytest.mark.parametrize(
