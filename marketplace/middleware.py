@@ -5,6 +5,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -49,3 +50,26 @@ class LimitRequestBodyMiddleware:
                 {"detail": _("The request body is larger than %(limit)d MB.") % {"limit": limit}}, status=413
             )
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in caller.
+
+    What a signed-in person is shown (their profile, their company, an engagement with a
+    specialist's contact details, a page of the console) is theirs alone: no shared cache may
+    keep it and no browser may store it for the next user of the machine. Applying it to every
+    authenticated response, rather than endpoint by endpoint, means a new page cannot forget it.
+    A response that set its own Cache-Control (downloads already say no-store) keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # DRF's token authentication sets request.user on the underlying request too.
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+        if signed_in and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
