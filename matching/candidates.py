@@ -108,7 +108,7 @@ def prefiltered(request: AdvisorRequest) -> QuerySet[Specialist]:
     the database's indexes (skill and level, travel, certification) instead of reading the
     whole bank. A superset: capacity is checked only against active engagements here, and the
     checker, run over what this returns, stays the one judge of every constraint."""
-    qs = Specialist.objects.filter(status=Specialist.Status.ACTIVE).accepting(request.kind).with_capacity()
+    qs = Specialist.objects.filter(status=Specialist.Status.ACTIVE).accepting(request.kind).not_fully_engaged()
     for item in request.required_skills.all():
         qs = qs.with_skill(item.skill_id, item.min_level)
     certification = request.required_certification
@@ -205,7 +205,7 @@ def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray |
     )
     count = ids.size
     # Capacity left after active engagements and undecided proposals of other runs
-    # (matching.capacity: the one definition).
+    # (matching.capacity).
     units = capacity.remaining_columns(exclude_run=run.pk, within=subset)
     at = np.searchsorted(units.ids, ids)
     caps, engaged = units.capacity[at], units.active[at]

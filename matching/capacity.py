@@ -1,8 +1,21 @@
-"""A specialist's capacity: the one definition every reader and writer uses.
+"""A specialist's capacity: what they can still take, the definition matching decides by.
 
 Held capacity = active engagements + undecided proposals (`Proposal.HOLDING`). A
 selected proposal holds nothing beyond the engagement it created; an ended engagement
 frees its unit; an expired, rejected, declined or not-selected proposal holds nothing.
+
+Who reads it: the match run's load (`candidates.load_specialists`, each specialist's
+quota) and its write, which re-checks what is left under `PROPOSAL_WRITE_LOCK`
+(`engine._kept`). Writers keep its inputs true: `Specialist.active_engagements` moves
+with every engagement that starts or ends (services.engagements), and a proposal holds
+a unit from its creation until it is decided or expires (services.proposals).
+
+Not every reader uses it. The talent directory's `has_capacity` (its filter, via
+`SpecialistQuerySet.not_fully_engaged`, and its cards) is a cheaper notion, "fewer
+active engagements than capacity", one column comparison that ignores undecided
+proposals; a specialist it lists as having capacity may have none left here. The
+single-request prefilter (`candidates.prefiltered`) uses that cheaper notion as a
+superset only; the run's own check above stays the judge.
 """
 
 import uuid

@@ -99,7 +99,10 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
     def accepting(self, kind: str) -> "SpecialistQuerySet":
         return self.filter(**{f"accepts_{kind}": True})
 
-    def with_capacity(self) -> "SpecialistQuerySet":
+    def not_fully_engaged(self) -> "SpecialistQuerySet":
+        """Fewer active engagements than their capacity: the directory's cheap "has capacity"
+        (one column comparison). It ignores undecided proposals, which also hold a unit each;
+        what a specialist can still take is matching.capacity.remaining."""
         return self.filter(active_engagements__lt=models.F("capacity"))
 
     def matching_text(self, text: str) -> "SpecialistQuerySet":

@@ -69,7 +69,11 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.accepting(value)
 
     def filter_capacity(self, queryset: SpecialistQuerySet, name: str, value: bool) -> SpecialistQuerySet:
-        return queryset.with_capacity() if value else queryset.exclude(pk__in=queryset.with_capacity().values("pk"))
+        return (
+            queryset.not_fully_engaged()
+            if value
+            else queryset.exclude(pk__in=queryset.not_fully_engaged().values("pk"))
+        )
 
     def filter_text(self, queryset: SpecialistQuerySet, name: str, value: str) -> SpecialistQuerySet:
         return queryset.matching_text(value)
