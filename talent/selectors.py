@@ -3,6 +3,7 @@
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -110,8 +111,44 @@ def own_specialist(user: User) -> Specialist:
         raise NotFound(_("You have no specialist profile.")) from exc
 
 
-def may_see_contact(user: User | AnonymousUser, specialist: Specialist) -> bool:
-    """Contact details: the specialist, chamber admins and staff (engaged companies: matching's rule)."""
+class ContactScope:
+    """Whose contact details (legal name, email, phone) one user may see — the privacy rule of
+    DESIGN.md, decided here and nowhere else: a specialist their own; chamber admins and staff
+    everyone's (the talent bank is shared); a member of a company the specialists who are or were
+    engaged with it. Nobody else, and the directory never.
+
+    Built once per response: the engaged specialists are read by one query, the first time a
+    member of a company asks, so a page of engagements costs one query, not one a row.
+    """
+
+    def __init__(self, user: User | AnonymousUser | None) -> None:
+        self._actor = access.active_user(user)
+
+    def allows(self, specialist: Specialist) -> bool:
+        actor = self._actor
+        if actor is None:
+            return False
+        if access.reviews_talent(actor) or access.is_specialist_user(actor, specialist.user_id):
+            return True
+        return specialist.pk in self._engaged
+
+    @cached_property
+    def _engaged(self) -> frozenset[uuid.UUID]:
+        if self._actor is None:
+            return frozenset()
+        # Engagements are matching's rows, reached by their reverse relation: talent does not import matching.
+        engaged = Specialist.objects.filter(access.member_filter("engagements__company", self._actor))
+        return frozenset(engaged.values_list("pk", flat=True).distinct())
+
+
+def may_see_contact(user: User | AnonymousUser | None, specialist: Specialist) -> bool:
+    """May `user` see this specialist's contact details (ContactScope's rule, for one profile)."""
+    return ContactScope(user).allows(specialist)
+
+
+def may_see_history(user: User | AnonymousUser | None, specialist: Specialist) -> bool:
+    """A profile's status history: the specialist, chamber admins and staff (an engaged company
+    sees the contact details, not how the profile was reviewed)."""
     return access.reviews_talent(user) or access.is_specialist_user(user, specialist.user_id)
 
 

@@ -101,7 +101,7 @@ def register_specialist(*, email: str, password: str, name: str, language: str =
 @transaction.atomic
 def update_specialist_profile(*, specialist: Specialist, user: User, **fields: Any) -> Specialist:
     """The specialist edits their own profile (skills, travel and kinds replace the old sets)."""
-    if specialist.user_id != user.pk:
+    if not access.is_specialist_user(user, specialist.user_id):
         raise NotFound(_("Specialist not found."))
     specialist = Specialist.objects.select_for_update().get(pk=specialist.pk)
     skills = fields.pop("skills", None)

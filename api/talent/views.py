@@ -21,7 +21,6 @@ from matching import selectors as matching_selectors
 from matching.services import proposals as matching_proposals
 from talent import selectors, services
 from talent.models import Certification, Skill, Specialist
-from talent.selectors import may_see_contact
 
 NO_PROFILE = OpenApiResponse(ErrorSerializer, description="The caller has no specialist profile yet.")
 
@@ -64,12 +63,14 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return [permissions.IsAuthenticated()]
 
     def _profile(self, specialist: Specialist) -> dict[str, Any]:
-        """Contact details where allowed; the status history only for the specialist and admins."""
-        if may_see_contact(self.request.user, specialist):
+        """Contact details where talent.selectors' privacy rule allows; the status history only for the
+        specialist and admins."""
+        user = self.request.user
+        if not selectors.may_see_contact(user, specialist):
+            return serializers.SpecialistSerializer(specialist).data
+        if selectors.may_see_history(user, specialist):
             return serializers.SpecialistWithContactDetailSerializer(specialist).data
-        if matching_selectors.may_see_specialist_contact(self.request.user, specialist):
-            return serializers.SpecialistWithContactSerializer(specialist).data
-        return serializers.SpecialistSerializer(specialist).data
+        return serializers.SpecialistWithContactSerializer(specialist).data
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A page of cards read as plain values (serializers.directory_cards), not model instances.
