@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from billing import services
 from billing.models import ConnectedAccount, Invoice, InvoiceLine, Payment, Refund, StripeEvent, TimeEntry
+from billing.services import payments
 from marketplace.admin_actions import service_action
 
 
@@ -47,7 +47,7 @@ class InvoiceAdmin(admin.ModelAdmin[Invoice]):
     inlines = [InvoiceLineInline, PaymentInline]
     actions = [
         service_action(
-            lambda invoice, user: services.void_invoice(invoice=invoice, user=user, note="Voided in Django admin."),
+            lambda invoice, user: payments.void_invoice(invoice=invoice, user=user, note="Voided in Django admin."),
             description="Void (open invoices)",
         ),
     ]

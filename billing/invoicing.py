@@ -34,7 +34,7 @@ from billing import money
 from billing.models import Invoice, InvoiceLine, InvoiceSequence, TimeEntry
 from matching.models import Engagement
 from notifications.services import notify
-from workflow.services import record_transition
+from workflow.services import record_creation
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +98,13 @@ def _retainer_drafts(engagement: Engagement, today: datetime.date, issued: set[d
         if amount <= 0:
             continue
         line = InvoiceLine(
-            kind=Invoice.Kind.RETAINER, service_from=period_start, service_to=last,
+            kind=Invoice.Kind.RETAINER,
+            service_from=period_start,
+            service_to=last,
             quantity=Decimal(days) / Decimal(of_days) if days < of_days else Decimal(1),
-            unit_price_jpy=fee, amount_jpy=amount,
-        )  # fmt: skip
+            unit_price_jpy=fee,
+            amount_jpy=amount,
+        )
         yield Draft(
             kind=Invoice.Kind.RETAINER,
             period_start=period_start,
@@ -153,9 +156,13 @@ def _fixed_draft(engagement: Engagement) -> Draft:
     start = min(engagement.service_start or end, end)
     fee = engagement.fee_jpy or 0
     line = InvoiceLine(
-        kind=Invoice.Kind.FIXED, service_from=start, service_to=end, quantity=Decimal(1), unit_price_jpy=fee,
+        kind=Invoice.Kind.FIXED,
+        service_from=start,
+        service_to=end,
+        quantity=Decimal(1),
+        unit_price_jpy=fee,
         amount_jpy=fee,
-    )  # fmt: skip
+    )
     return Draft(
         kind=Invoice.Kind.FIXED,
         period_start=start,
@@ -225,10 +232,18 @@ def issue(engagement: Engagement, draft: Draft, *, today: datetime.date) -> Invo
     try:
         with transaction.atomic():
             invoice = Invoice.objects.create(
-                number=_next_number(today), engagement=engagement, kind=draft.kind,
-                period_start=draft.period_start, period_end=draft.period_end, amount_jpy=amount, fee_bps=fee_bps,
-                platform_fee_jpy=fee, specialist_share_jpy=amount - fee, issued_on=today, due_on=draft.due_on,
-            )  # fmt: skip
+                number=_next_number(today),
+                engagement=engagement,
+                kind=draft.kind,
+                period_start=draft.period_start,
+                period_end=draft.period_end,
+                amount_jpy=amount,
+                fee_bps=fee_bps,
+                platform_fee_jpy=fee,
+                specialist_share_jpy=amount - fee,
+                issued_on=today,
+                due_on=draft.due_on,
+            )
             for line in draft.lines:
                 line.invoice = invoice
             InvoiceLine.objects.bulk_create(draft.lines)
@@ -239,7 +254,7 @@ def issue(engagement: Engagement, draft: Draft, *, today: datetime.date) -> Invo
                 )
                 if taken != len(pks):
                     raise IntegrityError("hours invoiced concurrently")
-            record_transition(invoice, by=None, from_status="", to_status=invoice.status)
+            record_creation(invoice, by=None)
             notify(
                 kind="invoice_issued",
                 recipients=access.members_of(engagement.company_id),

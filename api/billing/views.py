@@ -14,8 +14,9 @@ from api.billing import serializers as billing_serializers
 from api.fields import UUID_PATTERN
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_user
 from api.schema import ErrorSerializer
-from billing import export, selectors, services, stripe_client
+from billing import export, selectors, stripe_client
 from billing.models import Invoice, Payment, TimeEntry
+from billing.services import connect, hours, payments, refunds, webhooks
 from marketplace.downloads import private_download
 
 BILLING_OFF = OpenApiResponse(description="Billing is not configured (STRIPE_SECRET_KEY is not set).")
@@ -32,16 +33,17 @@ class StripeWebhookView(APIView):
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         responses={
-            200: inline_serializer("StripeWebhookAck", {"received": serializers.BooleanField(),
-                                                        "duplicate": serializers.BooleanField()}),
+            200: inline_serializer(
+                "StripeWebhookAck", {"received": serializers.BooleanField(), "duplicate": serializers.BooleanField()}
+            ),
             400: OpenApiResponse(description="The signature does not verify (or is too old); nothing is stored."),
             503: OpenApiResponse(description="Billing is not configured."),
         },
-    )  # fmt: skip
+    )
     def post(self, request: Request) -> Response:
         # The raw body, before any parsing: the signature is computed over these bytes.
         payload = request._request.body
-        _row, created = services.receive_event(payload=payload, signature=request.META.get("HTTP_STRIPE_SIGNATURE"))
+        _row, created = webhooks.receive_event(payload=payload, signature=request.META.get("HTTP_STRIPE_SIGNATURE"))
         return Response({"received": True, "duplicate": not created})
 
 
@@ -53,15 +55,20 @@ class ConnectOnboardView(APIView):
     @extend_schema(
         request=None,
         responses={
-            200: inline_serializer("ConnectOnboarding", {"account": serializers.CharField(),
-                                                         "onboarding_url": serializers.URLField(),
-                                                         "payouts_enabled": serializers.BooleanField()}),
+            200: inline_serializer(
+                "ConnectOnboarding",
+                {
+                    "account": serializers.CharField(),
+                    "onboarding_url": serializers.URLField(),
+                    "payouts_enabled": serializers.BooleanField(),
+                },
+            ),
             404: OpenApiResponse(ErrorSerializer, description="The caller has no specialist profile yet."),
             503: BILLING_OFF,
         },
-    )  # fmt: skip
+    )
     def post(self, request: Request) -> Response:
-        return Response(services.onboard_specialist(user=acting_user(request)))
+        return Response(connect.onboard_specialist(user=acting_user(request)))
 
 
 class BillingViewSet(viewsets.GenericViewSet[Any]):
@@ -120,15 +127,18 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
         specialist) and its client secret for Stripe.js. Repeating the call resumes the same attempt."""
         data = billing_serializers.PayInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        started = services.pay_invoice(
+        started = payments.pay_invoice(
             invoice=self.get_object(), user=acting_user(request), payment_method=data.validated_data["payment_method"]
         )
         return Response(
             billing_serializers.PayOutputSerializer(
-                {"payment": started.payment, "intent_status": started.intent_status,
-                 "client_secret": started.client_secret}
+                {
+                    "payment": started.payment,
+                    "intent_status": started.intent_status,
+                    "client_secret": started.client_secret,
+                }
             ).data
-        )  # fmt: skip
+        )
 
     @extend_schema(
         request=billing_serializers.VoidInputSerializer, responses=billing_serializers.InvoiceDetailSerializer
@@ -138,8 +148,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
         """A chamber admin cancels an open invoice, with the reason."""
         data = billing_serializers.VoidInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        invoice = services.void_invoice(invoice=self.get_object(), user=acting_user(request),
-                                        note=data.validated_data["note"])  # fmt: skip
+        invoice = payments.void_invoice(
+            invoice=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
+        )
         return self._answer(invoice)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, 503: BILLING_OFF})
@@ -184,19 +195,24 @@ class PaymentViewSet(mixins.RetrieveModelMixin, BillingViewSet):
 
     @extend_schema(
         request=billing_serializers.RefundInputSerializer,
-        responses={202: billing_serializers.RefundSerializer, 409: OpenApiResponse(description="Nothing to refund."),
-                   503: BILLING_OFF},
-    )  # fmt: skip
+        responses={
+            202: billing_serializers.RefundSerializer,
+            409: OpenApiResponse(description="Nothing to refund."),
+            503: BILLING_OFF,
+        },
+    )
     @action(detail=True, methods=["post"])
     def refund(self, request: Request, pk: str) -> Response:
         """Refund part or all of what is left (never more than was captured); the platform fee
         and the specialist's transfer are reversed in proportion. Sent to Stripe right after."""
         data = billing_serializers.RefundInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        refund = services.request_refund(
-            payment=self.get_object(), user=acting_user(request), amount_jpy=data.validated_data.get("amount_jpy"),
+        refund = refunds.request_refund(
+            payment=self.get_object(),
+            user=acting_user(request),
+            amount_jpy=data.validated_data.get("amount_jpy"),
             reason=data.validated_data["reason"],
-        )  # fmt: skip
+        )
         return Response(billing_serializers.RefundSerializer(refund).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: OpenApiResponse(), 503: BILLING_OFF})
@@ -205,7 +221,7 @@ class PaymentViewSet(mixins.RetrieveModelMixin, BillingViewSet):
         from billing import documents  # reportlab loads on the first PDF only
 
         payment = self.get_object()
-        services.ensure_captured(payment)
+        payments.ensure_captured(payment)
         return private_download(
             documents.render_receipt(payment), filename=f"receipt-{payment.pk}.pdf", content_type="application/pdf"
         )
@@ -250,7 +266,7 @@ class TimeEntryViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = billing_serializers.TimeEntrySerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        entry = services.log_hours(user=acting_user(request), **data.validated_data)
+        entry = hours.log_hours(user=acting_user(request), **data.validated_data)
         return self._answer(entry, status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses=billing_serializers.TimeEntryDetailSerializer)
@@ -258,8 +274,9 @@ class TimeEntryViewSet(
     def confirm(self, request: Request, pk: str) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.confirm_hours(entry=self.get_object(), user=acting_user(request),
-                                       note=data.validated_data["note"])  # fmt: skip
+        entry = hours.confirm_hours(
+            entry=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
+        )
         return self._answer(entry)
 
     @extend_schema(request=ReasonSerializer, responses=billing_serializers.TimeEntryDetailSerializer)
@@ -268,6 +285,7 @@ class TimeEntryViewSet(
         """Not recognised: the specialist is told why (a note is required)."""
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.dispute_hours(entry=self.get_object(), user=acting_user(request),
-                                       note=data.validated_data["note"])  # fmt: skip
+        entry = hours.dispute_hours(
+            entry=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
+        )
         return self._answer(entry)

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing import money, services
+from billing import money
 from billing.models import Invoice, Payment, Refund
+from billing.services import refunds
 from tests.billing_fixtures import connected, engaged
 from tests.talent_fixtures import make_specialist
 
@@ -50,10 +51,18 @@ def invoice(alice_company, sme_alice, specialist_bob):
     connected(bob)
     engagement = engaged(alice_company, sme_alice, bob)
     return Invoice.objects.create(
-        number="202611-09999", engagement=engagement, kind="retainer", period_start=datetime.date(2026, 10, 1),
-        period_end=datetime.date(2026, 10, 31), amount_jpy=1, fee_bps=0, platform_fee_jpy=0, specialist_share_jpy=1,
-        issued_on=datetime.date(2026, 11, 1), due_on=datetime.date(2026, 11, 30),
-    )  # fmt: skip
+        number="202611-09999",
+        engagement=engagement,
+        kind="retainer",
+        period_start=datetime.date(2026, 10, 1),
+        period_end=datetime.date(2026, 10, 31),
+        amount_jpy=1,
+        fee_bps=0,
+        platform_fee_jpy=0,
+        specialist_share_jpy=1,
+        issued_on=datetime.date(2026, 11, 1),
+        due_on=datetime.date(2026, 11, 30),
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -73,10 +82,14 @@ def test_refunds_applied_through_stripes_events_keep_the_payment_within_what_was
             amount_jpy=amount, fee_bps=fee_bps, platform_fee_jpy=fee, specialist_share_jpy=amount - fee
         )
         payment = Payment.objects.create(
-            invoice=invoice, amount_jpy=amount, application_fee_jpy=fee, specialist_share_jpy=amount - fee,
-            destination_account="acct_x", payment_intent_id=f"pi_{amount}_{fee_bps}_{len(steps)}",
+            invoice=invoice,
+            amount_jpy=amount,
+            application_fee_jpy=fee,
+            specialist_share_jpy=amount - fee,
+            destination_account="acct_x",
+            payment_intent_id=f"pi_{amount}_{fee_bps}_{len(steps)}",
             status="succeeded",
-        )  # fmt: skip
+        )
         sent: list[dict[str, object]] = []
         for number, (kind, cut) in enumerate(steps):
             left = amount - payment.refunded_jpy
@@ -86,10 +99,15 @@ def test_refunds_applied_through_stripes_events_keep_the_payment_within_what_was
                 size = cut if kind == "over" else min(cut, left)
                 if size <= 0:
                     continue
-                event = {"id": f"re_{number}", "amount": size, "status": "succeeded",
-                         "payment_intent": payment.payment_intent_id, "metadata": {}}  # fmt: skip
+                event = {
+                    "id": f"re_{number}",
+                    "amount": size,
+                    "status": "succeeded",
+                    "payment_intent": payment.payment_intent_id,
+                    "metadata": {},
+                }
                 sent.append(event)
-            services._refund_event(event)
+            refunds.apply_refund_event(event)
             payment.refresh_from_db()
 
             succeeded = list(payment.refunds.filter(status="succeeded"))
@@ -98,18 +116,24 @@ def test_refunds_applied_through_stripes_events_keep_the_payment_within_what_was
             assert payment.transfer_reversed_jpy == sum(r.transfer_reversed_jpy for r in succeeded) <= amount - fee
             assert payment.application_fee_jpy + payment.specialist_share_jpy == amount
             assert min(payment.refunded_jpy, payment.fee_refunded_jpy, payment.transfer_reversed_jpy) >= 0
-            expected = "refunded" if payment.refunded_jpy == amount else (
-                "partially_refunded" if payment.refunded_jpy else "succeeded"
-            )  # fmt: skip
+            expected = (
+                "refunded"
+                if payment.refunded_jpy == amount
+                else ("partially_refunded" if payment.refunded_jpy else "succeeded")
+            )
             assert payment.status == expected
         transaction.set_rollback(True)
 
 
 def test_the_database_refuses_a_refund_total_above_the_amount(invoice):
     payment = Payment.objects.create(
-        invoice=invoice, amount_jpy=1000, application_fee_jpy=100, specialist_share_jpy=900,
-        destination_account="acct_x", status="succeeded",
-    )  # fmt: skip
+        invoice=invoice,
+        amount_jpy=1000,
+        application_fee_jpy=100,
+        specialist_share_jpy=900,
+        destination_account="acct_x",
+        status="succeeded",
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.filter(pk=payment.pk).update(refunded_jpy=1001, fee_refunded_jpy=101, transfer_reversed_jpy=900)

@@ -10,8 +10,8 @@ import stripe
 from django.test import Client
 from django.utils import timezone
 
-from billing import services
 from billing.models import ConnectedAccount, Invoice, Payment, StripeEvent
+from billing.services import webhooks
 from notifications.models import Notification
 from tests.billing_fixtures import connected, engaged, invoice_for
 from tests.talent_fixtures import make_specialist
@@ -24,10 +24,20 @@ SECRET = "whsec_test_only_not_a_secret"
 
 def event(event_id="evt_1", *, created=1_790_000_000, payouts=True, account="acct_bob"):
     return {
-        "id": event_id, "object": "event", "type": "account.updated", "created": created,
-        "data": {"object": {"id": account, "object": "account", "charges_enabled": payouts,
-                            "payouts_enabled": payouts, "details_submitted": True}},
-    }  # fmt: skip
+        "id": event_id,
+        "object": "event",
+        "type": "account.updated",
+        "created": created,
+        "data": {
+            "object": {
+                "id": account,
+                "object": "account",
+                "charges_enabled": payouts,
+                "payouts_enabled": payouts,
+                "details_submitted": True,
+            }
+        },
+    }
 
 
 def deliver(client, body, *, secret=SECRET, timestamp=None):
@@ -73,8 +83,88 @@ def test_a_body_changed_after_signing_is_refused(db):
     raw = json.dumps(event())
     header = stripe.WebhookSignature.generate_signature_header(raw, SECRET)
 
-    response = Client().post(URL, raw.replace("true", "false"), content_type="application/json",
-                             HTTP_STRIPE_SIGNATURE=header)  # fmt: skip
+    response = Client().post(
+        URL, raw.replace("true", "false"), content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+def _nested(depth):
+    value: object = 0
+    for _level in range(depth):
+        value = [value]
+    return value
+
+
+def _without(body, key):
+    return {name: value for name, value in body.items() if name != key}
+
+
+# Each a signed event with one field the database could not hold or that is not Stripe's
+# shape: (what, the body, the field the 400 names).
+MALFORMED = [
+    ("created-not-a-number", {**event(), "created": "x"}, "created"),
+    ("created-huge", {**event(), "created": 10**30}, "created"),
+    ("created-negative-huge", {**event(), "created": -(10**30)}, "created"),
+    ("created-a-fraction", {**event(), "created": 1_790_000_000.5}, "created"),
+    ("created-missing", _without(event(), "created"), "created"),
+    ("id-missing", _without(event(), "id"), "id"),
+    ("id-empty", {**event(), "id": ""}, "id"),
+    ("id-too-long", {**event(), "id": "evt_" + "x" * 300}, "id"),
+    ("id-not-a-string", {**event(), "id": 12}, "id"),
+    ("type-not-a-string", {**event(), "type": ["account.updated"]}, "type"),
+    ("type-missing", _without(event(), "type"), "type"),
+    ("data-object-not-an-object", {**event(), "data": {"object": "acct_bob"}}, "data"),
+    ("data-not-an-object", {**event(), "data": []}, "data"),
+    ("data-missing", _without(event(), "data"), "data"),
+    ("nul-in-text", {**event(), "data": {"object": {"id": "acct_bob\x00"}}}, "event"),
+    ("nul-in-id", {**event(), "id": "evt_\x00"}, "event"),
+    (
+        "nested-too-deep",
+        {**event(), "data": {"object": {"deep": _nested(100)}}},
+        "event",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), [case[1:] for case in MALFORMED], ids=[case[0] for case in MALFORMED])
+def test_a_signed_event_with_a_bad_field_is_a_400_naming_it_and_stores_nothing(db, account, body, field):
+    response = deliver(Client(), body)
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [field]
+    assert not StripeEvent.objects.exists()
+    account.refresh_from_db()
+    assert account.payouts_enabled is False
+
+
+def test_every_bad_field_is_named_at_once(db):
+    body = {"id": 7, "object": "event", "type": None, "created": "x", "data": {"object": []}}
+
+    response = deliver(Client(), body)
+
+    assert response.status_code == 400
+    assert sorted(response.json()) == ["created", "data", "id", "type"]
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["[1, 2]", '"evt_1"', "[" * 100_000 + "]" * 100_000], ids=["list", "string", "deep"])
+def test_a_signed_body_that_is_not_an_event_object_is_a_400(db, raw):
+    header = stripe.WebhookSignature.generate_signature_header(raw, SECRET)
+
+    response = Client().post(URL, raw, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["event"]
+    assert not StripeEvent.objects.exists()
+
+
+def test_an_unsigned_event_with_a_bad_field_is_a_400_too(db):
+    raw = json.dumps({**event(), "created": "x"})
+
+    response = Client().post(URL, raw, content_type="application/json")
 
     assert response.status_code == 400
     assert not StripeEvent.objects.exists()
@@ -106,11 +196,11 @@ def test_an_event_stored_while_the_broker_was_down_is_processed_by_the_sweeper(d
     deliver(Client(), event())
     row = StripeEvent.objects.get()
     assert row.processed_at is None
-    assert services.sweep_stripe_events() == 0  # younger than a minute: still on its way
+    assert webhooks.sweep_stripe_events() == 0  # younger than a minute: still on its way
 
     StripeEvent.objects.filter(pk=row.pk).update(received_at=timezone.now() - datetime.timedelta(minutes=5))
-    assert services.sweep_stripe_events() == 1  # eager in tests: the sweep's send processes it
-    assert services.sweep_stripe_events() == 0
+    assert webhooks.sweep_stripe_events() == 1  # eager in tests: the sweep's send processes it
+    assert webhooks.sweep_stripe_events() == 0
 
     account.refresh_from_db()
     assert account.payouts_enabled is True
@@ -137,27 +227,52 @@ def paying(alice_company, sme_alice, specialist_bob):
     connected(bob, account_id="acct_bob", payouts=False)
     invoice = invoice_for(engaged(alice_company, sme_alice, bob, fee_jpy=33_000))
     return Payment.objects.create(
-        invoice=invoice, amount_jpy=33_000, application_fee_jpy=3_300, specialist_share_jpy=29_700,
-        destination_account="acct_bob", payment_intent_id="pi_alice",
-    )  # fmt: skip
+        invoice=invoice,
+        amount_jpy=33_000,
+        application_fee_jpy=3_300,
+        specialist_share_jpy=29_700,
+        destination_account="acct_bob",
+        payment_intent_id="pi_alice",
+    )
 
 
 def intent_event(event_id, kind, payment, *, created):
     status = {"payment_intent.succeeded": "succeeded", "payment_intent.payment_failed": "requires_payment_method"}
     return {
-        "id": event_id, "object": "event", "type": kind, "created": created,
-        "data": {"object": {"id": "pi_alice", "object": "payment_intent", "amount": 33_000, "status": status[kind],
-                            "metadata": {"payment": str(payment.pk)},
-                            "last_payment_error": {"message": "Your card was declined."}}},
-    }  # fmt: skip
+        "id": event_id,
+        "object": "event",
+        "type": kind,
+        "created": created,
+        "data": {
+            "object": {
+                "id": "pi_alice",
+                "object": "payment_intent",
+                "amount": 33_000,
+                "status": status[kind],
+                "metadata": {"payment": str(payment.pk)},
+                "last_payment_error": {"message": "Your card was declined."},
+            }
+        },
+    }
 
 
 def refund_event(event_id, *, created, amount=13_000):
     return {
-        "id": event_id, "object": "event", "type": "refund.updated", "created": created,
-        "data": {"object": {"id": "re_outside", "object": "refund", "amount": amount, "status": "succeeded",
-                            "payment_intent": "pi_alice", "metadata": {}}},
-    }  # fmt: skip
+        "id": event_id,
+        "object": "event",
+        "type": "refund.updated",
+        "created": created,
+        "data": {
+            "object": {
+                "id": "re_outside",
+                "object": "refund",
+                "amount": amount,
+                "status": "succeeded",
+                "payment_intent": "pi_alice",
+                "metadata": {},
+            }
+        },
+    }
 
 
 ORDERED = ["succeeded", "refunded", "failed", "updated"]
@@ -168,17 +283,27 @@ def _end_state(payment):
     invoice = Invoice.objects.get(pk=payment.invoice_id)
     account = ConnectedAccount.objects.get(account_id="acct_bob")
     return (
-        payment.status, payment.refunded_jpy, payment.fee_refunded_jpy, payment.transfer_reversed_jpy,
-        invoice.status, account.payouts_enabled, payment.refunds.count(),
-    )  # fmt: skip
+        payment.status,
+        payment.refunded_jpy,
+        payment.fee_refunded_jpy,
+        payment.transfer_reversed_jpy,
+        invoice.status,
+        account.payouts_enabled,
+        payment.refunds.count(),
+    )
 
 
 @pytest.mark.parametrize(
     "order",
-    [ORDERED, ["refunded", "failed", "updated", "succeeded"], ["failed", "updated", "refunded", "succeeded"],
-     ["updated", "succeeded", "failed", "refunded"], ["refunded", "succeeded", "updated", "failed"]],
+    [
+        ORDERED,
+        ["refunded", "failed", "updated", "succeeded"],
+        ["failed", "updated", "refunded", "succeeded"],
+        ["updated", "succeeded", "failed", "refunded"],
+        ["refunded", "succeeded", "updated", "failed"],
+    ],
     ids="-".join,
-)  # fmt: skip
+)
 def test_payment_events_in_any_order_end_in_the_same_state(db, paying, order, django_capture_on_commit_callbacks):
     """Stripe's real order (succeeded, then a refund made at Stripe, a stale failure, an account
     update) and shuffles of it end alike: refunded in part, the invoice paid, payouts on."""
@@ -207,9 +332,13 @@ def test_eight_simultaneous_deliveries_of_a_payment_have_one_effect(alice_compan
     connected(bob, account_id="acct_bob")
     invoice = invoice_for(engaged(alice_company, sme_alice, bob, fee_jpy=33_000))
     payment = Payment.objects.create(
-        invoice=invoice, amount_jpy=33_000, application_fee_jpy=3_300, specialist_share_jpy=29_700,
-        destination_account="acct_bob", payment_intent_id="pi_alice",
-    )  # fmt: skip
+        invoice=invoice,
+        amount_jpy=33_000,
+        application_fee_jpy=3_300,
+        specialist_share_jpy=29_700,
+        destination_account="acct_bob",
+        payment_intent_id="pi_alice",
+    )
     body = intent_event("evt_pay", "payment_intent.succeeded", payment, created=1_790_000_010)
 
     codes = at_once(8, lambda: deliver(Client(), body).status_code)

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from billing import services
+from billing.services import webhooks
 from marketplace.errors import DomainError
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         since = _parse(options["since"])
         try:
-            counts = services.reconcile_events(since=since)
+            counts = webhooks.reconcile_events(since=since)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
