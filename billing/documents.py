@@ -1,8 +1,6 @@
 """An invoice (請求書) and a payment's receipt (領収書) as PDFs in Japanese (layout and font:
 marketplace.pdf, as the terms statement)."""
 
-import datetime
-
 from django.utils import timezone
 
 from accounts import corporate_number
@@ -23,10 +21,6 @@ def _company(invoice: Invoice) -> str:
 def _payee(invoice: Invoice) -> str:
     specialist = invoice.engagement.specialist
     return specialist.legal_name or specialist.display_name
-
-
-def _dates(first: datetime.date, last: datetime.date) -> str:
-    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} 〜 {last:%Y-%m-%d}"
 
 
 def render_invoice(invoice: Invoice) -> bytes:
