@@ -31,8 +31,12 @@ def seed() -> int:
             (12, "1", "追加の質疑対応（デモ）", TimeEntry.Status.LOGGED),
         ):
             TimeEntry.objects.create(
-                engagement=hourly, work_date=month + datetime.timedelta(days=offset), hours=Decimal(hours),
-                description=what, status=status, logged_by=hourly.specialist.user,
-            )  # fmt: skip
+                engagement=hourly,
+                work_date=month + datetime.timedelta(days=offset),
+                hours=Decimal(hours),
+                description=what,
+                status=status,
+                logged_by=hourly.specialist.user,
+            )
     invoicing.issue_due_invoices(today=today)
     return Invoice.objects.filter(engagement__in=demo).count()

@@ -30,9 +30,12 @@ def invoices_visible_to(user: User | AnonymousUser) -> QuerySet[Invoice]:
         "engagement__company__chamber", "engagement__specialist", "engagement__request"
     ).prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("service_from", "id")), _PAYMENTS)
     return access.visible(
-        qs, user, chamber="engagement__company__chamber_id", company="engagement__company",
+        qs,
+        user,
+        chamber="engagement__company__chamber_id",
+        company="engagement__company",
         specialist="engagement__specialist",
-    )  # fmt: skip
+    )
 
 
 def access_invoice(user: User | AnonymousUser, invoice_id: uuid.UUID | str) -> Invoice:
@@ -44,9 +47,12 @@ def payments_visible_to(user: User | AnonymousUser) -> QuerySet[Payment]:
         "invoice__engagement__company__chamber", "invoice__engagement__specialist", "invoice__engagement__request"
     ).prefetch_related(Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")))
     return access.visible(
-        qs, user, chamber="invoice__engagement__company__chamber_id", company="invoice__engagement__company",
+        qs,
+        user,
+        chamber="invoice__engagement__company__chamber_id",
+        company="invoice__engagement__company",
         specialist="invoice__engagement__specialist",
-    )  # fmt: skip
+    )
 
 
 def access_payment(user: User | AnonymousUser, payment_id: uuid.UUID | str) -> Payment:
@@ -56,9 +62,12 @@ def access_payment(user: User | AnonymousUser, payment_id: uuid.UUID | str) -> P
 def time_entries_visible_to(user: User | AnonymousUser) -> QuerySet[TimeEntry]:
     qs = TimeEntry.objects.select_related("engagement__company", "engagement__specialist", "invoice")
     return access.visible(
-        qs, user, chamber="engagement__company__chamber_id", company="engagement__company",
+        qs,
+        user,
+        chamber="engagement__company__chamber_id",
+        company="engagement__company",
         specialist="engagement__specialist",
-    )  # fmt: skip
+    )
 
 
 def access_time_entry(user: User | AnonymousUser, entry_id: uuid.UUID | str) -> TimeEntry:

@@ -22,9 +22,16 @@ class RefundSerializer(serializers.ModelSerializer[Refund]):
     class Meta:
         model = Refund
         fields = [
-            "id", "payment", "amount_jpy", "fee_refunded_jpy", "transfer_reversed_jpy", "reason", "status",
-            "failure_message", "created_at",
-        ]  # fmt: skip
+            "id",
+            "payment",
+            "amount_jpy",
+            "fee_refunded_jpy",
+            "transfer_reversed_jpy",
+            "reason",
+            "status",
+            "failure_message",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -35,10 +42,21 @@ class PaymentSerializer(serializers.ModelSerializer[Payment]):
     class Meta:
         model = Payment
         fields = [
-            "id", "invoice", "amount_jpy", "application_fee_jpy", "specialist_share_jpy", "status", "failure_message",
-            "refunded_jpy", "fee_refunded_jpy", "transfer_reversed_jpy", "refundable_jpy", "created_at",
-            "succeeded_at", "refunds",
-        ]  # fmt: skip
+            "id",
+            "invoice",
+            "amount_jpy",
+            "application_fee_jpy",
+            "specialist_share_jpy",
+            "status",
+            "failure_message",
+            "refunded_jpy",
+            "fee_refunded_jpy",
+            "transfer_reversed_jpy",
+            "refundable_jpy",
+            "created_at",
+            "succeeded_at",
+            "refunds",
+        ]
         read_only_fields = fields
 
 
@@ -58,10 +76,26 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     class Meta:
         model = Invoice
         fields = [
-            "id", "number", "engagement", "company", "specialist", "specialist_name", "title", "kind",
-            "period_start", "period_end", "amount_jpy", "fee_bps", "platform_fee_jpy", "specialist_share_jpy",
-            "issued_on", "due_on", "status", "is_overdue", "paid_at",
-        ]  # fmt: skip
+            "id",
+            "number",
+            "engagement",
+            "company",
+            "specialist",
+            "specialist_name",
+            "title",
+            "kind",
+            "period_start",
+            "period_end",
+            "amount_jpy",
+            "fee_bps",
+            "platform_fee_jpy",
+            "specialist_share_jpy",
+            "issued_on",
+            "due_on",
+            "status",
+            "is_overdue",
+            "paid_at",
+        ]
         read_only_fields = fields
 
 

@@ -31,8 +31,11 @@ def stripe_standin(settings, tmp_path) -> Iterator[str]:
     log = (tmp_path / "stripe-standin.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.stripe_standin", "--port", str(port)],
-        cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -72,7 +75,8 @@ def stripe_webhooks(stripe_standin, live_server, settings) -> str:
     response = requests.post(
         f"{stripe_standin}/_config/webhooks/tests",
         data={"url": f"{live_server.url}/api/v1/billing/stripe/webhook/", "secret": settings.STRIPE_WEBHOOK_SECRET},
-        auth=AUTH, timeout=5,
-    )  # fmt: skip
+        auth=AUTH,
+        timeout=5,
+    )
     assert response.status_code == 200
     return stripe_standin

@@ -37,10 +37,15 @@ def invoice(alice_company, sme_alice, bob):
 
 def _captured(invoice, **fields):
     values = {
-        "invoice": invoice, "amount_jpy": invoice.amount_jpy, "application_fee_jpy": invoice.platform_fee_jpy,
-        "specialist_share_jpy": invoice.specialist_share_jpy, "destination_account": "acct_bob",
-        "payment_intent_id": f"pi_{invoice.pk.hex[:8]}", "status": "succeeded", "succeeded_at": timezone.now(),
-    }  # fmt: skip
+        "invoice": invoice,
+        "amount_jpy": invoice.amount_jpy,
+        "application_fee_jpy": invoice.platform_fee_jpy,
+        "specialist_share_jpy": invoice.specialist_share_jpy,
+        "destination_account": "acct_bob",
+        "payment_intent_id": f"pi_{invoice.pk.hex[:8]}",
+        "status": "succeeded",
+        "succeeded_at": timezone.now(),
+    }
     return Payment.objects.create(**(values | fields))
 
 
@@ -162,9 +167,13 @@ def test_an_admin_voids_an_open_invoice_with_a_reason_and_its_hours_are_freed(
 ):
     hourly = engaged(alice_company, sme_alice, bob, kind="incident", service_start=datetime.date(2026, 9, 1))
     entry = TimeEntry.objects.create(
-        engagement=hourly, work_date=datetime.date(2026, 9, 3), hours=Decimal(2), description="調査",
-        logged_by=specialist_bob, status="confirmed",
-    )  # fmt: skip
+        engagement=hourly,
+        work_date=datetime.date(2026, 9, 3),
+        hours=Decimal(2),
+        description="調査",
+        logged_by=specialist_bob,
+        status="confirmed",
+    )
     [invoice] = invoicing.issue_due_invoices(today=datetime.date(2026, 10, 1))
     url = f"/api/v1/invoices/{invoice.pk}/void/"
 
@@ -173,9 +182,7 @@ def test_an_admin_voids_an_open_invoice_with_a_reason_and_its_hours_are_freed(
     voided = client_for(admin_carol).post(url, {"note": "二重請求"}, format="json")
     twice = client_for(admin_carol).post(url, {"note": "二重請求"}, format="json")
 
-    assert (other_chamber.status_code, no_reason.status_code, voided.status_code, twice.status_code) == (
-        404, 400, 200, 409,
-    )  # fmt: skip
+    assert [answer.status_code for answer in (other_chamber, no_reason, voided, twice)] == [404, 400, 200, 409]
     assert voided.json()["status"] == "void"
     assert voided.json()["history"][-1]["note"] == "二重請求"
     entry.refresh_from_db()
@@ -204,15 +211,23 @@ def test_the_invoice_and_receipt_pdfs_state_the_parties_amount_and_due_date(clie
         return subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
 
     invoice_text = text(invoice_pdf).decode()
-    for expected in ("請求書", invoice.number, "株式会社アリス製作所", "情報 太郎", "55,000円", "5,500円",
-                     f"{invoice.due_on:%Y年%m月%d日}"):  # fmt: skip
+    for expected in (
+        "請求書",
+        invoice.number,
+        "株式会社アリス製作所",
+        "情報 太郎",
+        "55,000円",
+        "5,500円",
+        f"{invoice.due_on:%Y年%m月%d日}",
+    ):
         assert expected in invoice_text, expected
     receipt_text = text(receipt_pdf).decode()
     for expected in ("領収書", "55,000円", invoice.number):
         assert expected in receipt_text, expected
     (tmp_path / "invoice.pdf").write_bytes(invoice_pdf.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-singlefile", tmp_path / "invoice.pdf", tmp_path / "page"],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-singlefile", tmp_path / "invoice.pdf", tmp_path / "page"], check=True
+    )
     assert (tmp_path / "page.png").read_bytes().startswith(b"\x89PNG")
 
 
@@ -233,10 +248,16 @@ def test_the_specialist_logs_hours_and_the_sme_confirms_or_disputes_them(
     bob, alice = client_for(specialist_bob), client_for(sme_alice)
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
 
-    logged = bob.post("/api/v1/time-entries/", {"engagement": str(incident.pk), "work_date": yesterday,
-                                                "hours": "2.5", "description": "ログ解析"}, format="json")  # fmt: skip
-    second = bob.post("/api/v1/time-entries/", {"engagement": str(incident.pk), "work_date": yesterday,
-                                                "hours": 1, "description": "報告書"}, format="json")  # fmt: skip
+    logged = bob.post(
+        "/api/v1/time-entries/",
+        {"engagement": str(incident.pk), "work_date": yesterday, "hours": "2.5", "description": "ログ解析"},
+        format="json",
+    )
+    second = bob.post(
+        "/api/v1/time-entries/",
+        {"engagement": str(incident.pk), "work_date": yesterday, "hours": 1, "description": "報告書"},
+        format="json",
+    )
     confirmed = alice.post(f"/api/v1/time-entries/{logged.json()['id']}/confirm/", {}, format="json")
     no_reason = alice.post(f"/api/v1/time-entries/{second.json()['id']}/dispute/", {}, format="json")
     disputed = alice.post(f"/api/v1/time-entries/{second.json()['id']}/dispute/", {"note": "重複"}, format="json")
@@ -244,9 +265,7 @@ def test_the_specialist_logs_hours_and_the_sme_confirms_or_disputes_them(
 
     assert (logged.status_code, second.status_code) == (201, 201), logged.content
     assert logged.json()["hours"] == 2.5
-    assert (confirmed.status_code, no_reason.status_code, disputed.status_code, again.status_code) == (
-        200, 400, 200, 409,
-    )  # fmt: skip
+    assert [answer.status_code for answer in (confirmed, no_reason, disputed, again)] == [200, 400, 200, 409]
     assert [h["to_status"] for h in confirmed.json()["history"]] == ["logged", "confirmed"]
     assert Notification.objects.filter(kind="hours_logged", email="alice@sme.test").count() == 2
     assert Notification.objects.get(kind="hours_disputed").email == "bob@riss.test"
@@ -299,8 +318,13 @@ def test_lists_of_invoices_and_hours_take_a_fixed_number_of_queries(
         engagement = engaged(alice_company, sme_alice, bob, fee_jpy=40_000 + month)
         invoice_for(engagement, start=datetime.date(2026, 5 + month, 10), today=datetime.date(2026, 11, 1))
         for day in range(2):
-            TimeEntry.objects.create(engagement=engagement, work_date=datetime.date(2026, 10, 1 + day),
-                                     hours=Decimal(1), description="x", logged_by=specialist_bob)  # fmt: skip
+            TimeEntry.objects.create(
+                engagement=engagement,
+                work_date=datetime.date(2026, 10, 1 + day),
+                hours=Decimal(1),
+                description="x",
+                logged_by=specialist_bob,
+            )
     assert Invoice.objects.count() >= 9
     _captured(Invoice.objects.first())
     alice = client_for(sme_alice)

@@ -25,8 +25,9 @@ def test_onboarding_creates_one_account_and_stripes_word_enables_payouts(
     hook = requests.post(
         f"{stripe_standin}/_config/webhooks/tests",
         data={"url": f"{live_server.url}/api/v1/billing/stripe/webhook/", "secret": settings.STRIPE_WEBHOOK_SECRET},
-        auth=("sk_test_standin", ""), timeout=5,
-    )  # fmt: skip
+        auth=("sk_test_standin", ""),
+        timeout=5,
+    )
     assert hook.status_code == 200
     bob = client_for(specialist_bob)
 
@@ -42,8 +43,9 @@ def test_onboarding_creates_one_account_and_stripes_word_enables_payouts(
     assert remote.json()["metadata"] == {"specialist": str(account.specialist_id)}
 
     # The specialist finishes Stripe's forms; Stripe tells us with a signed account.updated.
-    requests.post(f"{stripe_standin}/_sim/accounts/{account.account_id}/complete", auth=("sk_test_standin", ""),
-                  timeout=5)  # fmt: skip
+    requests.post(
+        f"{stripe_standin}/_sim/accounts/{account.account_id}/complete", auth=("sk_test_standin", ""), timeout=5
+    )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not ConnectedAccount.objects.get().payouts_enabled:
         time.sleep(0.2)
@@ -66,8 +68,12 @@ def test_onboarding_without_stripe_keys_says_billing_is_off(db, client_for, spec
 
 
 def test_the_stand_in_refuses_a_misspelled_parameter_as_stripe_would(stripe_standin):
-    response = requests.post(f"{stripe_standin}/v1/accounts", data={"type": "express", "countyr": "JP"},
-                             auth=("sk_test_standin", ""), timeout=5)  # fmt: skip
+    response = requests.post(
+        f"{stripe_standin}/v1/accounts",
+        data={"type": "express", "countyr": "JP"},
+        auth=("sk_test_standin", ""),
+        timeout=5,
+    )
 
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "countyr"

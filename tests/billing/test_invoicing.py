@@ -27,27 +27,40 @@ def bob(specialist_bob):
 @pytest.fixture
 def retainer(alice_company, sme_alice, bob):
     return engaged(
-        alice_company, sme_alice, bob, fee_jpy=55_000, service_start=D(2026, 9, 15), started_on=D(2026, 9, 15),
+        alice_company,
+        sme_alice,
+        bob,
+        fee_jpy=55_000,
+        service_start=D(2026, 9, 15),
+        started_on=D(2026, 9, 15),
         payment_due_days=45,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
     ("start", "end", "until", "expected"),
     [
         # Monthly from the start day; billed the day after each period ends.
-        (D(2026, 9, 15), None, D(2026, 11, 15), [(D(2026, 9, 15), D(2026, 10, 14)),
-                                                 (D(2026, 10, 15), D(2026, 11, 14))]),
+        (
+            D(2026, 9, 15),
+            None,
+            D(2026, 11, 15),
+            [(D(2026, 9, 15), D(2026, 10, 14)), (D(2026, 10, 15), D(2026, 11, 14))],
+        ),
         (D(2026, 9, 15), None, D(2026, 11, 14), [(D(2026, 9, 15), D(2026, 10, 14))]),
         # The 31st: the next period starts on the same date, or the month's last day (28 Feb).
         (D(2026, 1, 31), None, D(2026, 4, 1), [(D(2026, 1, 31), D(2026, 2, 27)), (D(2026, 2, 28), D(2026, 3, 30))]),
         # Cut short by the end: the last period ends on the end day.
-        (D(2026, 9, 15), D(2026, 10, 31), D(2026, 12, 31), [(D(2026, 9, 15), D(2026, 10, 14)),
-                                                            (D(2026, 10, 15), D(2026, 10, 31))]),
+        (
+            D(2026, 9, 15),
+            D(2026, 10, 31),
+            D(2026, 12, 31),
+            [(D(2026, 9, 15), D(2026, 10, 14)), (D(2026, 10, 15), D(2026, 10, 31))],
+        ),
         # Started on the 1st: calendar months.
         (D(2026, 1, 1), None, D(2026, 3, 1), [(D(2026, 1, 1), D(2026, 1, 31)), (D(2026, 2, 1), D(2026, 2, 28))]),
     ],
-)  # fmt: skip
+)
 def test_retainer_periods(start, end, until, expected):
     periods = [(first, last) for first, last, _full in invoicing.retainer_periods(start, end, billed_before=until)]
 
@@ -106,17 +119,28 @@ def test_a_hire_is_never_invoiced(db, alice_company, sme_alice, bob):
 
 def _hours(engagement, user, day, hours, status="confirmed"):
     return TimeEntry.objects.create(
-        engagement=engagement, work_date=day, hours=Decimal(hours), description="ログ解析", logged_by=user,
+        engagement=engagement,
+        work_date=day,
+        hours=Decimal(hours),
+        description="ログ解析",
+        logged_by=user,
         status=status,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def hourly(alice_company, sme_alice, bob):
     return engaged(
-        alice_company, sme_alice, bob, kind="incident", title="ランサムウェア初動対応", fee_jpy=25_000,
-        service_start=D(2026, 9, 1), started_on=D(2026, 9, 1), payment_due_days=30,
-    )  # fmt: skip
+        alice_company,
+        sme_alice,
+        bob,
+        kind="incident",
+        title="ランサムウェア初動対応",
+        fee_jpy=25_000,
+        service_start=D(2026, 9, 1),
+        started_on=D(2026, 9, 1),
+        payment_due_days=30,
+    )
 
 
 def test_confirmed_hours_of_a_closed_month_are_invoiced_once_and_unconfirmed_ones_wait(db, hourly, specialist_bob):
@@ -142,7 +166,7 @@ def test_confirmed_hours_of_a_closed_month_are_invoiced_once_and_unconfirmed_one
     assert set(TimeEntry.objects.filter(invoice=invoice)) == set(confirmed)
     waiting.refresh_from_db()
     this_month.refresh_from_db()
-    assert (waiting.invoice, this_month.invoice) == (None, None)  # fmt: skip
+    assert (waiting.invoice, this_month.invoice) == (None, None)
 
 
 def test_hours_confirmed_late_go_on_the_next_invoice_and_are_never_due_past_60_days(db, hourly, specialist_bob):
@@ -160,9 +184,16 @@ def test_hours_confirmed_late_go_on_the_next_invoice_and_are_never_due_past_60_d
 
 def test_a_fixed_fee_is_invoiced_once_when_the_work_is_completed(db, alice_company, sme_alice, bob):
     job = engaged(
-        alice_company, sme_alice, bob, kind="spot", fee_basis="fixed", fee_jpy=120_000, service_start=D(2026, 10, 1),
-        service_end=D(2026, 10, 31), payment_due_days=20,
-    )  # fmt: skip
+        alice_company,
+        sme_alice,
+        bob,
+        kind="spot",
+        fee_basis="fixed",
+        fee_jpy=120_000,
+        service_start=D(2026, 10, 1),
+        service_end=D(2026, 10, 31),
+        payment_due_days=20,
+    )
     assert invoicing.issue_due_invoices(today=D(2026, 11, 5)) == []  # still active
 
     Engagement.objects.filter(pk=job.pk).update(status="completed", ended_on=D(2026, 10, 30))

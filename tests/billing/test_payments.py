@@ -42,8 +42,14 @@ def world(stripe_webhooks, client_for, sme_alice, alice_company, specialist_bob,
     start = today - datetime.timedelta(days=40)
     engagement = engaged(alice_company, sme_alice, bob, fee_jpy=55_000, service_start=start)
     [invoice] = invoicing.issue_due_invoices(today=today)
-    return {"base": stripe_webhooks, "invoice": invoice, "account": account, "alice": client_for(sme_alice),
-            "carol": client_for(admin_carol), "engagement": engagement}  # fmt: skip
+    return {
+        "base": stripe_webhooks,
+        "invoice": invoice,
+        "account": account,
+        "alice": client_for(sme_alice),
+        "carol": client_for(admin_carol),
+        "engagement": engagement,
+    }
 
 
 def _pay(world, payment_method=""):
@@ -58,8 +64,13 @@ def _connect(world, intent_id):
 
 def _card(world, number):
     """A PaymentMethod made at the stand-in, as Stripe.js would in the payer's browser."""
-    body = {"type": "card", "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2030",
-            "card[cvc]": "123"}  # fmt: skip
+    body = {
+        "type": "card",
+        "card[number]": number,
+        "card[exp_month]": "12",
+        "card[exp_year]": "2030",
+        "card[cvc]": "123",
+    }
     return requests.post(f"{world['base']}/v1/payment_methods", data=body, auth=AUTH, timeout=5).json()["id"]
 
 
@@ -78,13 +89,18 @@ def test_a_retainers_month_is_paid_with_the_fee_to_the_chamber_and_the_rest_to_t
     assert body["client_secret"].startswith("pi_")
     payment = Payment.objects.get()
     assert (payment.status, payment.amount_jpy, payment.application_fee_jpy, payment.specialist_share_jpy) == (
-        "succeeded", 55_000, 5_500, 49_500,
-    )  # fmt: skip
+        "succeeded",
+        55_000,
+        5_500,
+        49_500,
+    )
     # What we asked Stripe for: a destination charge to Bob's account with the platform fee.
     connect = _connect(world, payment.payment_intent_id)
     assert (connect["destination"], connect["application_fee_amount"], connect["amount"]) == (
-        world["account"], 5_500, 55_000,
-    )  # fmt: skip
+        world["account"],
+        5_500,
+        55_000,
+    )
     # Stripe's payment_intent.succeeded reaches the live server and changes nothing more.
     assert wait_for(_events_processed("payment_intent.succeeded"))
     assert StripeEvent.objects.get(type="payment_intent.succeeded").result == "ignored: already there"
@@ -111,8 +127,10 @@ def test_three_d_secure_waits_for_the_payer_and_the_webhook_marks_the_invoice_pa
     # The payer passes 3-D Secure in the browser; only Stripe's webhook tells us.
     requests.post(
         f"{world['base']}/v1/payment_intents/{payment.payment_intent_id}/_authenticate",
-        data={"client_secret": response.json()["client_secret"], "success": "true"}, auth=AUTH, timeout=5,
-    )  # fmt: skip
+        data={"client_secret": response.json()["client_secret"], "success": "true"},
+        auth=AUTH,
+        timeout=5,
+    )
     assert wait_for(_events_processed("payment_intent.succeeded"))
 
     payment.refresh_from_db()
@@ -127,8 +145,10 @@ def test_a_failed_three_d_secure_leaves_the_invoice_open_and_the_payment_failed(
 
     requests.post(
         f"{world['base']}/v1/payment_intents/{payment.payment_intent_id}/_authenticate",
-        data={"client_secret": response.json()["client_secret"], "success": "false"}, auth=AUTH, timeout=5,
-    )  # fmt: skip
+        data={"client_secret": response.json()["client_secret"], "success": "false"},
+        auth=AUTH,
+        timeout=5,
+    )
     assert wait_for(_events_processed("payment_intent.payment_failed"))
 
     payment.refresh_from_db()
@@ -160,8 +180,9 @@ def test_a_declined_card_is_a_402_then_another_card_pays(world):
 
 
 def test_an_answer_lost_after_stripe_did_the_work_is_retried_with_the_same_key_and_charges_once(world):
-    requests.post(f"{world['base']}/_sim/faults", json={"drop_response": "/v1/payment_intents", "times": 1},
-                  auth=AUTH, timeout=5)  # fmt: skip
+    requests.post(
+        f"{world['base']}/_sim/faults", json={"drop_response": "/v1/payment_intents", "times": 1}, auth=AUTH, timeout=5
+    )
 
     response = _pay(world, "pm_card_visa")
 
@@ -191,8 +212,11 @@ def test_a_chamber_admin_refunds_in_parts_reversing_fee_and_transfer_in_proporti
     assert nothing_left.status_code == 409
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_jpy, payment.fee_refunded_jpy, payment.transfer_reversed_jpy) == (
-        "refunded", 55_000, 5_500, 49_500,
-    )  # fmt: skip
+        "refunded",
+        55_000,
+        5_500,
+        49_500,
+    )
     assert [(r.amount_jpy, r.fee_refunded_jpy, r.transfer_reversed_jpy, r.status) for r in payment.refunds.all()] == [
         (20_000, 2_000, 18_000, "succeeded"),
         (35_000, 3_500, 31_500, "succeeded"),
@@ -207,14 +231,20 @@ def test_a_chamber_admin_refunds_in_parts_reversing_fee_and_transfer_in_proporti
 
 def test_reconcile_applies_an_event_whose_webhook_never_arrived(world):
     requests.delete(f"{world['base']}/_config/webhooks/tests", auth=AUTH, timeout=5)
-    requests.post(f"{world['base']}/_config/webhooks/tests", data={"url": "http://127.0.0.1:9/", "secret": "x"},
-                  auth=AUTH, timeout=5)  # fmt: skip  # deliveries now go nowhere
+    requests.post(
+        f"{world['base']}/_config/webhooks/tests",
+        data={"url": "http://127.0.0.1:9/", "secret": "x"},
+        auth=AUTH,
+        timeout=5,
+    )  # deliveries now go nowhere
     response = _pay(world, _card(world, THREE_D_SECURE))
     payment = Payment.objects.get()
     requests.post(
         f"{world['base']}/v1/payment_intents/{payment.payment_intent_id}/_authenticate",
-        data={"client_secret": response.json()["client_secret"], "success": "true"}, auth=AUTH, timeout=5,
-    )  # fmt: skip
+        data={"client_secret": response.json()["client_secret"], "success": "true"},
+        auth=AUTH,
+        timeout=5,
+    )
     world["invoice"].refresh_from_db()
     assert world["invoice"].status == "open"  # Stripe took the money; we were never told
 
