@@ -63,10 +63,22 @@ def own_redis(tmp_path):
         pytest.skip("redis-server is not installed")
     port = _free_port()
     process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     assert _wait(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0)
     yield port, process
     process.kill()
@@ -90,8 +102,11 @@ def server(own_redis, tmp_path):
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     assert _wait(lambda: _up(f"{base}/healthz")), (tmp_path / "server.log").read_text()
     yield base
