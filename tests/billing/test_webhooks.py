@@ -147,6 +147,7 @@ def test_every_bad_field_is_named_at_once(db):
 
     assert response.status_code == 400
     assert sorted(response.json()) == ["created", "data", "id", "type"]
+    assert response.json()["created"] == ["イベントの created は 1970 年からの秒数（整数）です。"]
     assert not StripeEvent.objects.exists()
 
 
