@@ -157,16 +157,6 @@ def test_owner_cannot_change_status_or_chamber(client_for, sme_alice, alice_comp
     assert alice_company.chamber.name == "東京商工会議所"
 
 
-def test_the_api_writes_exactly_the_fields_accounts_lets_an_owner_edit():
-    from api.accounts.serializers import CompanySerializer, CompanyUpdateSerializer
-
-    def writable(serializer):
-        return {name for name, field in serializer.fields.items() if not field.read_only}
-
-    assert writable(CompanySerializer()) == Company.EDITABLE_FIELDS | Company.SET_ONCE_FIELDS
-    assert writable(CompanyUpdateSerializer()) == Company.EDITABLE_FIELDS
-
-
 def test_the_service_refuses_a_field_an_owner_may_not_edit(sme_alice, alice_company, osaka):
     from accounts import services
     from marketplace.errors import ValidationFailed
