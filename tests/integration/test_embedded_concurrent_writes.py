@@ -24,7 +24,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _post(url: str, body: dict) -> int:
+def _post(url: str, body: dict[str, str]) -> int:
     data = json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": "application/json"})  # noqa: S310
     try:
