@@ -45,6 +45,36 @@ def verified_event(payload: bytes, signature: str | None) -> Any:
         raise ValidationFailed(_("Not a Stripe event."), field="event") from exc
 
 
+# The fields of the object inside an event are read through these: one of an unexpected
+# shape reads as absent, so the event is ignored instead of failing its task on every retry.
+# (The webhook checks the event's own fields before storing it.)
+ID_LENGTH = 255  # our columns holding Stripe ids
+
+
+def object_field(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    """A nested object, or {} when it is absent or not an object."""
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def text_field(obj: dict[str, Any], key: str) -> str:
+    """A string, or "" when it is absent or not a string."""
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def id_field(obj: dict[str, Any], key: str) -> str:
+    """A Stripe id our columns can hold, or ""."""
+    value = text_field(obj, key)
+    return value if len(value) <= ID_LENGTH else ""
+
+
+def whole_field(obj: dict[str, Any], key: str) -> int | None:
+    """An integer (an amount in yen), or None when it is absent or not an integer."""
+    value = obj.get(key)
+    return value if type(value) is int else None
+
+
 TIMEOUT_SECONDS = 10
 NETWORK_RETRIES = 2
 

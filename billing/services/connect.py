@@ -45,7 +45,7 @@ def onboard_specialist(*, user: User) -> dict[str, Any]:
 def apply_account_update(account: dict[str, Any], *, as_of: datetime.datetime) -> str:
     """Record what Stripe says the account can do, unless a newer state was applied already."""
     changed = (
-        ConnectedAccount.objects.filter(account_id=str(account.get("id", "")))
+        ConnectedAccount.objects.filter(account_id=stripe_client.id_field(account, "id"))
         .filter(Q(state_as_of__isnull=True) | Q(state_as_of__lte=as_of))
         .update(
             charges_enabled=bool(account.get("charges_enabled")),

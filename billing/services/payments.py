@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,16 +201,16 @@ def payment_succeeded(payment: Payment) -> str:
 
 def _payment_of(intent: dict[str, Any]) -> Payment | None:
     """Our attempt behind a PaymentIntent: by the id we put in its metadata, else by its id."""
-    metadata = intent.get("metadata") or {}
-    payment = None
-    if metadata.get("payment"):
+    ours = stripe_client.text_field(stripe_client.object_field(intent, "metadata"), "payment")
+    if ours:
         try:
-            payment = Payment.objects.filter(pk=metadata["payment"]).first()
-        except (ValueError, TypeError):
+            payment = Payment.objects.filter(pk=ours).first()
+        except (ValueError, TypeError, ValidationError):  # not one of our ids
             payment = None
-    if payment is None and intent.get("id"):
-        payment = Payment.objects.filter(payment_intent_id=str(intent["id"])).first()
-    return payment
+        if payment is not None:
+            return payment
+    intent_id = stripe_client.id_field(intent, "id")
+    return Payment.objects.filter(payment_intent_id=intent_id).first() if intent_id else None
 
 
 def apply_intent_event(intent: dict[str, Any], state: str) -> str:
@@ -218,14 +219,15 @@ def apply_intent_event(intent: dict[str, Any], state: str) -> str:
     payment = _payment_of(intent)
     if payment is None:
         return "ignored: not one of our payments"
-    if int(intent.get("amount") or 0) != payment.amount_jpy:
+    amount = stripe_client.whole_field(intent, "amount")
+    if amount != payment.amount_jpy:
         logger.error(
             "PaymentIntent %s amount %s differs from payment %s", intent.get("id"), intent.get("amount"), payment.pk
         )
         return "ignored: the amount differs from ours"
-    _link_intent(payment, str(intent.get("id") or ""))
-    error = intent.get("last_payment_error") or {}
-    failure = str(error.get("message") or _("The payment failed.")) if state != "succeeded" else ""
+    _link_intent(payment, stripe_client.id_field(intent, "id"))
+    error = stripe_client.object_field(intent, "last_payment_error")
+    failure = (stripe_client.text_field(error, "message") or _("The payment failed.")) if state != "succeeded" else ""
     return _apply_intent_state(payment, state, failure=failure)
 
 

@@ -10,6 +10,7 @@ same forward-only functions, so whichever arrives first wins and the other chang
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -104,28 +105,31 @@ def sweep_refunds() -> int:
 def apply_refund_event(obj: dict[str, Any]) -> str:
     """A refund Stripe reports: ours (by metadata or id), or one made at Stripe directly, which
     is recorded as such."""
-    refund = Refund.objects.filter(stripe_refund_id=str(obj.get("id") or "")).first()
-    ours = (obj.get("metadata") or {}).get("refund")
+    stripe_refund_id = stripe_client.id_field(obj, "id")
+    refund = Refund.objects.filter(stripe_refund_id=stripe_refund_id).first() if stripe_refund_id else None
+    ours = stripe_client.text_field(stripe_client.object_field(obj, "metadata"), "refund")
     if refund is None and ours:
         try:
             refund = Refund.objects.filter(pk=ours).first()
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, ValidationError):  # not one of our ids
             refund = None
     if refund is None:
-        payment = Payment.objects.filter(payment_intent_id=str(obj.get("payment_intent") or "")).first()
-        amount = int(obj.get("amount") or 0)
+        intent_id = stripe_client.id_field(obj, "payment_intent")
+        payment = Payment.objects.filter(payment_intent_id=intent_id).first() if intent_id else None
+        amount = stripe_client.whole_field(obj, "amount") or 0
         if payment is None or amount <= 0:
             return "ignored: not one of our payments"
         refund = Refund.objects.create(
             payment=payment, amount_jpy=amount, reason=_("Refunded at Stripe."), sent_at=timezone.now()
         )
         record_creation(refund, by=None, note=refund.reason)
-    _link_refund(refund, str(obj.get("id") or ""))
-    return _apply_refund_state(refund, str(obj.get("status") or ""))
+    _link_refund(refund, stripe_refund_id)
+    return _apply_refund_state(refund, stripe_client.text_field(obj, "status"))
 
 
 def _link_refund(refund: Refund, stripe_refund_id: str) -> None:
-    Refund.objects.filter(pk=refund.pk, stripe_refund_id__isnull=True).update(stripe_refund_id=stripe_refund_id)
+    if stripe_refund_id:
+        Refund.objects.filter(pk=refund.pk, stripe_refund_id__isnull=True).update(stripe_refund_id=stripe_refund_id)
 
 
 def _apply_refund_state(refund: Refund, stripe_status: str) -> str:

@@ -4,6 +4,7 @@ Stripe's own list if the delivery was lost), and dispatched to the module that o
 effect (`connect`, `payments`, `refunds`), whose transitions only move forward."""
 
 import datetime
+import math
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -69,7 +70,7 @@ def _checked(event: Any) -> tuple[str, str, datetime.datetime]:
         errors["created"] = _("An event's created time is a whole number of seconds since 1970.")
     if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
         errors["data"] = _("An event's data.object is an object.")
-    problem = _text_problem(event)
+    problem = _unstorable(event)
     if problem:
         errors["event"] = problem
     if errors:
@@ -77,20 +78,22 @@ def _checked(event: Any) -> tuple[str, str, datetime.datetime]:
     return event_id, kind[:100], datetime.datetime.fromtimestamp(created, tz=datetime.UTC)
 
 
-def _text_problem(event: dict[str, Any]) -> str:
-    """Why the database could not store this JSON (a NUL or a lone surrogate in any text, or
-    nesting too deep), or "" when it can. Walked without recursion."""
+def _unstorable(event: dict[str, Any]) -> str:
+    """Why the database could not store this JSON (a NUL or a lone surrogate in a text, NaN or
+    Infinity, nesting too deep), or "" when it can. Walked without recursion."""
     waiting: list[tuple[Any, int]] = [(event, 1)]
     while waiting:
         value, depth = waiting.pop()
+        if depth > MAX_DEPTH:
+            return _("An event nests deeper than %(depth)s levels.") % {"depth": MAX_DEPTH}
         if isinstance(value, dict):
             waiting.extend((part, depth + 1) for item in value.items() for part in item)
         elif isinstance(value, list):
             waiting.extend((part, depth + 1) for part in value)
         elif isinstance(value, str) and ("\x00" in value or not _is_utf8(value)):
             return _("An event's text cannot hold NUL characters or unpaired surrogates.")
-        if depth > MAX_DEPTH:
-            return _("An event nests deeper than %(depth)s levels.") % {"depth": MAX_DEPTH}
+        elif isinstance(value, float) and not math.isfinite(value):
+            return _("An event's numbers are finite (no NaN or Infinity).")
     return ""
 
 
@@ -145,7 +148,7 @@ def reconcile_events(*, since: datetime.datetime) -> dict[str, int]:
 
 
 def _apply(row: StripeEvent) -> str:
-    obj: dict[str, Any] = (row.payload.get("data") or {}).get("object") or {}
+    obj = stripe_client.object_field(stripe_client.object_field(row.payload, "data"), "object")
     if row.type == "account.updated":
         return connect.apply_account_update(obj, as_of=row.created)
     if row.type in INTENT_STATES:

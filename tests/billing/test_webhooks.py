@@ -121,6 +121,8 @@ MALFORMED = [
     ("data-missing", _without(event(), "data"), "data"),
     ("nul-in-text", {**event(), "data": {"object": {"id": "acct_bob\x00"}}}, "event"),
     ("nul-in-id", {**event(), "id": "evt_\x00"}, "event"),
+    ("infinity", {**event(), "data": {"object": {"id": "acct_bob", "balance": float("inf")}}}, "event"),
+    ("nan", {**event(), "data": {"object": {"id": "acct_bob", "balance": float("nan")}}}, "event"),
     (
         "nested-too-deep",
         {**event(), "data": {"object": {"deep": _nested(100)}}},
@@ -274,6 +276,71 @@ def refund_event(event_id, *, created, amount=13_000):
             }
         },
     }
+
+
+def _with_object(body, **fields):
+    return {**body, "data": {"object": {**body["data"]["object"], **fields}}}
+
+
+# Well-formed events whose object inside carries a field of the wrong shape: processed to an
+# "ignored" (or the default failure text), never an exception that retries forever.
+ODD_OBJECTS = [
+    (
+        "intent-metadata-payment-not-an-id",
+        "payment_intent.succeeded",
+        {"id": "pi_x", "metadata": {"payment": "x"}},
+        "ignored: not one of our payments",
+    ),
+    (
+        "intent-metadata-a-list",
+        "payment_intent.succeeded",
+        {"id": "pi_x", "metadata": ["x"]},
+        "ignored: not one of our payments",
+    ),
+    (
+        "intent-amount-not-a-number",
+        "payment_intent.succeeded",
+        {"amount": "x"},
+        "ignored: the amount differs from ours",
+    ),
+    (
+        "intent-amount-an-object",
+        "payment_intent.succeeded",
+        {"amount": {"yen": 33_000}},
+        "ignored: the amount differs from ours",
+    ),
+    ("intent-error-not-an-object", "payment_intent.payment_failed", {"last_payment_error": "boom"}, "applied"),
+    ("refund-amount-not-a-number", "refund.updated", {"amount": "x"}, "ignored: not one of our payments"),
+    (
+        "refund-metadata-refund-not-an-id",
+        "refund.updated",
+        {"amount": "x", "metadata": {"refund": ["x"]}},
+        "ignored: not one of our payments",
+    ),
+    ("refund-id-too-long", "refund.updated", {"id": "re_" + "x" * 300}, "applied"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "result"), [case[1:] for case in ODD_OBJECTS], ids=[case[0] for case in ODD_OBJECTS]
+)
+def test_an_odd_field_inside_the_object_is_ignored_not_a_crash(
+    db, paying, kind, fields, result, django_capture_on_commit_callbacks
+):
+    if kind.startswith("refund"):
+        body = _with_object(refund_event("evt_odd", created=1_790_000_000), **fields)
+    else:
+        body = _with_object(intent_event("evt_odd", kind, paying, created=1_790_000_000), **fields)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = deliver(Client(), json.loads(json.dumps(body)))
+
+    assert response.status_code == 200
+    row = StripeEvent.objects.get()
+    assert (row.result, row.last_error) == (result, "")
+    if kind == "payment_intent.payment_failed":
+        paying.refresh_from_db()
+        assert paying.failure_message == "支払いができませんでした。"  # the default text, in Japanese
 
 
 ORDERED = ["succeeded", "refunded", "failed", "updated"]
