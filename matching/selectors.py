@@ -109,16 +109,3 @@ def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:
 
 def access_specialist(user: User | AnonymousUser, specialist_id: uuid.UUID | str) -> Specialist:
     return get_or_not_found(specialists_visible_to(user), specialist_id, _("Specialist not found."))
-
-
-def may_see_specialist_contact(user: User | AnonymousUser, specialist: Specialist) -> bool:
-    """Self, chamber admins, staff (talent's rule) and members of a company engaged with them."""
-    if talent_selectors.may_see_contact(user, specialist):
-        return True
-    actor = access.active_user(user)
-    return (
-        actor is not None
-        and Engagement.objects.filter(specialist_id=specialist.pk)
-        .filter(access.member_filter("company", actor))
-        .exists()
-    )

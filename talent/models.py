@@ -60,6 +60,11 @@ class Skill(models.Model):
         return self.label_ja if language.startswith("ja") else self.label_en
 
 
+def is_not_fully_engaged(*, active_engagements: int, capacity: int) -> bool:
+    """The directory's "has capacity" for one profile's values (SpecialistQuerySet.not_fully_engaged)."""
+    return active_engagements < capacity
+
+
 class SpecialistQuerySet(models.QuerySet["Specialist"]):
     """Reusable filters of the directory and the matching engine."""
 
@@ -102,7 +107,8 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
     def not_fully_engaged(self) -> "SpecialistQuerySet":
         """Fewer active engagements than their capacity: the directory's cheap "has capacity"
         (one column comparison). It ignores undecided proposals, which also hold a unit each;
-        what a specialist can still take is matching.capacity.remaining."""
+        what a specialist can still take is matching.capacity.remaining. The same rule on one
+        row's values: `is_not_fully_engaged`."""
         return self.filter(active_engagements__lt=models.F("capacity"))
 
     def matching_text(self, text: str) -> "SpecialistQuerySet":

@@ -9,7 +9,7 @@ from accounts.models import Company
 from accounts.prefectures import PREFECTURE_CHOICES
 from api.history import HistoryEntrySerializer, WithHistory
 from talent import selectors
-from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill
+from talent.models import Certification, RequestKind, Skill, Specialist, SpecialistSkill, is_not_fully_engaged
 from talent.services import LANGUAGES
 
 
@@ -93,7 +93,7 @@ class SpecialistSerializer(serializers.ModelSerializer[Specialist]):
         return sorted({c.kind for c in getattr(specialist, "counting_certifications", [])})
 
     def get_has_capacity(self, specialist: Specialist) -> bool:
-        return specialist.active_engagements < specialist.capacity
+        return is_not_fully_engaged(active_engagements=specialist.active_engagements, capacity=specialist.capacity)
 
 
 # What SpecialistSerializer computes rather than reads from a column.
@@ -116,7 +116,7 @@ def directory_cards(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             id=str(row["id"]),
             travel_prefectures=related.travel_prefectures,
             request_kinds=[kind for kind in RequestKind.values if row[f"accepts_{kind}"]],
-            has_capacity=row["active_engagements"] < row["capacity"],
+            has_capacity=is_not_fully_engaged(active_engagements=row["active_engagements"], capacity=row["capacity"]),
             skills=[{"skill": slug, "level": level} for slug, level in related.skills],
             certifications=related.certifications,
         )
