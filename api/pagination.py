@@ -25,6 +25,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({self.page_query_param: [_("A page number from 1 up.")]})
         return super().paginate_queryset(queryset, request, view)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """`page` from 1 up, as the lists answer (page 0 is refused with a 400 the schema did not say).
+        `page_size` keeps no bounds in the schema: out-of-range sizes are clamped, not refused."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 class CappedCountPaginator(Paginator):  # type: ignore[type-arg]
     """Counts matches only up to a cap: beyond it the exact total costs a full scan.

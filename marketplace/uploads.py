@@ -19,6 +19,8 @@ from marketplace.errors import ValidationFailed
 logger = logging.getLogger(__name__)
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+# What an uploaded file may be, and so the types its download is served as.
+UPLOAD_TYPES = (PDF, PNG, JPEG)
 _EXTENSIONS = {PDF: {".pdf"}, PNG: {".png"}, JPEG: {".jpg", ".jpeg"}}
 _STORED_EXTENSION = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
 _LABEL = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}

@@ -3,7 +3,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from api.accounts.serializers import DecisionSerializer, ReasonSerializer
 from api.fields import UUID_PATTERN
 from api.matching import serializers
+from api.negotiation import downloads
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSmeOrSpecialist, IsSpecialist, acting_user
 from marketplace.downloads import private_download
 from marketplace.errors import get_or_not_found
@@ -300,8 +300,8 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return Response(serializers.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    @downloads(
+        "application/pdf",
         description="The statement of terms (取引条件明示書, Freelance Act Art. 3) as a PDF in Japanese.",
     )
     def terms_pdf(self, request: Request, pk: str) -> HttpResponseBase:

@@ -3,7 +3,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -11,10 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.fields import UUID_PATTERN
+from api.negotiation import downloads
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, acting_user
 from api.subsidies import serializers
 from marketplace.downloads import private_download
+from marketplace.uploads import UPLOAD_TYPES
 from subsidies import calendar, eligibility, export, selectors, services
 from subsidies.models import SubsidyCase, SubsidyProgram
 
@@ -177,7 +178,7 @@ class SubsidyCaseViewSet(
         request=serializers.SubsidyDocumentSerializer,
         responses={201: serializers.SubsidyDocumentSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole list, as documented
     def documents(self, request: Request, pk: str) -> Response:
         case = self.get_object()
         if request.method == "GET":
@@ -196,7 +197,7 @@ class SubsidyCaseViewSet(
     @extend_schema(
         methods=["POST"], request=serializers.CaseCommentSerializer, responses={201: serializers.CaseCommentSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole list, as documented
     def comments(self, request: Request, pk: str) -> Response:
         """Advice on the case: chamber admins comment, the company and its 社労士 answer."""
         case = self.get_object()
@@ -222,7 +223,7 @@ class SubsidyCaseViewSet(
         )
         return Response(serializers.SubsidyDocumentSerializer(reviewed).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @downloads(*UPLOAD_TYPES)
     @action(detail=True, methods=["get"], url_path=f"documents/(?P<document_id>{UUID_PATTERN})/file")
     def document_file(self, request: Request, pk: str, document_id: str) -> HttpResponseBase:
         """The stored file, for those who may see the case; never cached, never sniffed."""
@@ -231,7 +232,7 @@ class SubsidyCaseViewSet(
             document.file.open("rb"), filename=document.name or "document", content_type=document.content_type
         )
 
-    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.BINARY})
+    @downloads("text/calendar")
     def deadlines_ics(self, request: Request, pk: str) -> HttpResponseBase:
         """Routed in api/urls.py as `deadlines.ics` (no trailing slash)."""
         case = self.get_object()
@@ -241,7 +242,7 @@ class SubsidyCaseViewSet(
             content_type="text/calendar; charset=utf-8",
         )
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @downloads("text/csv")
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponseBase:
         """The chamber's cases as CSV (UTF-8 with BOM, Japanese headers), streamed."""

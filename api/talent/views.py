@@ -11,12 +11,14 @@ from rest_framework.response import Response
 from accounts.access import reviews_talent
 from api.accounts.serializers import DecisionSerializer, ReasonSerializer
 from api.fields import UUID_PATTERN
+from api.negotiation import downloads
 from api.pagination import DirectoryPagination
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSpecialist, acting_user
 from api.schema import ErrorSerializer
 from api.talent import filters, serializers
 from marketplace.downloads import private_download
+from marketplace.uploads import UPLOAD_TYPES
 from matching import selectors as matching_selectors
 from matching.services import proposals as matching_proposals
 from talent import selectors, services
@@ -188,7 +190,7 @@ class CertificationViewSet(
         )
         return Response(serializers.CertificationReviewSerializer(certification).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @downloads(*UPLOAD_TYPES)
     @action(detail=True, methods=["get"])
     def evidence(self, request: Request, pk: str) -> HttpResponseBase:
         """The evidence file, only for its specialist and chamber admins; never cached, never sniffed."""
