@@ -18,8 +18,6 @@ from marketplace import outbox
 from marketplace.celery import send, send_on_commit
 from marketplace.errors import ValidationFailed
 
-# StripeEvent.event_id's length.
-ID_LENGTH = 255
 # The largest `created` stored: a date the database and every time zone can still hold.
 LAST_CREATED = int(datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC).timestamp())
 # Deeper than any event Stripe sends; a deeper body could overflow the JSON encoder on save.
@@ -62,8 +60,8 @@ def _checked(event: Any) -> tuple[str, str, datetime.datetime]:
     created: Any = event.get("created")
     data: Any = event.get("data")
     errors = {}
-    if not isinstance(event_id, str) or not 0 < len(event_id) <= ID_LENGTH:
-        errors["id"] = _("An event id is a string of 1 to %(length)s characters.") % {"length": ID_LENGTH}
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= stripe_client.ID_LENGTH:
+        errors["id"] = _("An event id is a string of 1 to %(length)s characters.") % {"length": stripe_client.ID_LENGTH}
     if not isinstance(kind, str) or not kind:
         errors["type"] = _("An event type is a non-empty string.")
     if type(created) is not int or not 0 <= created <= LAST_CREATED:

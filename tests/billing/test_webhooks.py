@@ -121,6 +121,7 @@ MALFORMED = [
     ("data-missing", _without(event(), "data"), "data"),
     ("nul-in-text", {**event(), "data": {"object": {"id": "acct_bob\x00"}}}, "event"),
     ("nul-in-id", {**event(), "id": "evt_\x00"}, "event"),
+    ("lone-surrogate", {**event(), "data": {"object": {"id": "acct_\ud800"}}}, "event"),
     ("infinity", {**event(), "data": {"object": {"id": "acct_bob", "balance": float("inf")}}}, "event"),
     ("nan", {**event(), "data": {"object": {"id": "acct_bob", "balance": float("nan")}}}, "event"),
     (
