@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from api.accounts.serializers import DecisionSerializer, ReasonSerializer
 from api.billing import serializers as billing_serializers
 from api.fields import UUID_PATTERN
+from api.negotiation import downloads
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_user
 from api.schema import ErrorSerializer
 from billing import export, selectors, stripe_client
@@ -36,7 +37,10 @@ class StripeWebhookView(APIView):
             200: inline_serializer(
                 "StripeWebhookAck", {"received": serializers.BooleanField(), "duplicate": serializers.BooleanField()}
             ),
-            400: OpenApiResponse(description="The signature does not verify (or is too old); nothing is stored."),
+            400: OpenApiResponse(
+                description="The signature does not verify (or is too old), or a field of the event is malformed; "
+                "nothing is stored."
+            ),
             503: OpenApiResponse(description="Billing is not configured."),
         },
     )
@@ -153,7 +157,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
         )
         return self._answer(invoice)
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, 503: BILLING_OFF})
+    @downloads("text/csv", responses={503: BILLING_OFF})
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponseBase:
         """The chamber's invoices as CSV (UTF-8 with BOM, Japanese headers), streamed."""
@@ -163,7 +167,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
             content_type="text/csv; charset=utf-8",
         )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 503: BILLING_OFF})
+    @downloads("application/pdf", responses={503: BILLING_OFF})
     def invoice_pdf(self, request: Request, pk: str) -> HttpResponseBase:
         """The invoice (請求書) as a PDF in Japanese. Routed in api/urls.py as `invoice.pdf`."""
         from billing import documents  # reportlab loads on the first PDF only
@@ -215,7 +219,7 @@ class PaymentViewSet(mixins.RetrieveModelMixin, BillingViewSet):
         )
         return Response(billing_serializers.RefundSerializer(refund).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: OpenApiResponse(), 503: BILLING_OFF})
+    @downloads("application/pdf", responses={409: OpenApiResponse(), 503: BILLING_OFF})
     def receipt_pdf(self, request: Request, pk: str) -> HttpResponseBase:
         """The receipt (領収書) of a captured payment. Routed in api/urls.py as `receipt.pdf`."""
         from billing import documents  # reportlab loads on the first PDF only
