@@ -22,6 +22,11 @@ BROKER_OUTAGE_BACKOFF_SECONDS = 0.0
 if os.environ.get("TEST_REAL_CACHE") != "1":  # a server started by a test may keep the Redis cache
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="tcyss-media-")
+# Static files from the apps' folders (WhiteNoise looks them up per request, as under DEBUG),
+# without collectstatic's manifest.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TEST_REDIS_URL = REDIS_URL or "redis://127.0.0.1:6379/15"
