@@ -9,6 +9,6 @@ COPY . .
 RUN useradd --system --uid 1000 app && mkdir -p /data/private && chown app /data/private
 USER app
 EXPOSE 8000
-# 3 sync workers: on a 2-core machine bench/load.py measured the same throughput as 5
-# (38.5 vs 37.3 req/s) with a lower p95 (605 vs 680 ms); scale with more containers.
-CMD ["gunicorn", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]
+# gunicorn_conf.py: 3 gevent workers, so slow and idle clients never hold a
+# worker (docs/adr/0010-serving-model.md); scale with more containers.
+CMD ["gunicorn", "--config", "python:gunicorn_conf", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000"]

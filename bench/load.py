@@ -1,6 +1,6 @@
 """Load on a production-like stack, started here on 127.0.0.1 and stopped at the end.
 
-gunicorn (sync workers) serves the app with DEBUG off; a Celery worker runs the tasks
+gunicorn (gevent workers, as every documented start) serves the app with DEBUG off; a Celery worker runs the tasks
 (match runs started by publish, Stripe events, notifications) through Redis; PostgreSQL
 holds the data. `--concurrency` clients, each a user of its own with a keep-alive session,
 send a realistic mix for `--seconds`: directory queries with filters, `me/`, request and
@@ -155,8 +155,8 @@ def start_stack(port: int, workers: int) -> list[subprocess.Popen[bytes]]:
     logs = Path(os.environ.get("LOAD_LOG_DIR", "/tmp")) / "tcyss-load"  # noqa: S108 - bench logs
     logs.mkdir(parents=True, exist_ok=True)
     web = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", "sync", "--timeout", "30", "--keep-alive", "5"],
+        [sys.executable, "-m", "gunicorn", "--config", "python:gunicorn_conf",
+         "marketplace.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=(logs / "gunicorn.log").open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     worker = subprocess.Popen(
@@ -358,7 +358,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (as the Dockerfile)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (the Dockerfile has 3)")
     parser.add_argument("--specialists", type=int, default=5_000)
     parser.add_argument("--ratio-seconds", type=float, default=15)
     parser.add_argument("--conformance-examples", type=int, default=5, help="0 skips the schemathesis run")
@@ -393,7 +393,7 @@ def main() -> None:
     server_errors = sum(n for (_name, code), n in mixed.status.items() if code >= 500)
     throttled = sum(n for (_name, code), n in mixed.status.items() if code == 429)
     errors = mixed.unexpected
-    print(f"\nLoad: {args.concurrency} clients for {elapsed:.0f} s against gunicorn ({args.workers} sync workers) "
+    print(f"\nLoad: {args.concurrency} clients for {elapsed:.0f} s against gunicorn ({args.workers} gevent workers) "
           f"+ 1 Celery worker, PostgreSQL, Redis on 127.0.0.1\n")  # fmt: skip
     print(f"{'endpoint':28} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
     for name, samples in sorted(mixed.latency.items()):
