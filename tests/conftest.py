@@ -2,19 +2,24 @@
 
 import os
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
+from accounts.models import Chamber, Company, User
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The CI pass that runs `make test` as a newcomer does, on the embedded SQLite (.ci/run): there
+# PostgreSQL is absent by design, so its tests skip; they run in the PostgreSQL pass.
+EMBEDDED_PASS = os.environ.get("TEST_EMBEDDED_PASS") == "1"
 
 
 def need_service(name: str, reachable: bool) -> None:
@@ -24,6 +29,36 @@ def need_service(name: str, reachable: bool) -> None:
     if IN_CI:
         pytest.fail(f"{name} is required under CI=true but is not reachable")
     pytest.skip(f"{name} not reachable")
+
+
+def need_postgres(why: str) -> None:
+    """Skip a test of a PostgreSQL-only mechanism on the embedded SQLite; under CI=true that is a
+    failure, except in CI's embedded pass (TEST_EMBEDDED_PASS=1)."""
+    if connection.vendor == "postgresql":
+        return
+    if EMBEDDED_PASS:
+        pytest.skip(f"PostgreSQL ({why}): this pass runs on the embedded SQLite")
+    need_service(f"PostgreSQL ({why})", False)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.postgres("what it needs")`: the test needs PostgreSQL (need_postgres)."""
+    marker = item.get_closest_marker("postgres")
+    if marker is not None:
+        need_postgres(marker.args[0] if marker.args else item.name)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true (but for the embedded pass) every service is there, so a skip is a test that
+    silently did not run: the run fails."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not IN_CI or EMBEDDED_PASS:
+        return
+    skipped = reporter.stats.get("skipped", [])
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        reporter.ensure_newline()
+        reporter.write_line(f"{len(skipped)} test(s) skipped under CI=true: every test must run here", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
@@ -52,82 +87,157 @@ def redis_client() -> redis.Redis:
     return client
 
 
+@pytest.fixture(scope="session")
+def api_schema(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """/api/schema/ as schemathesis reads it, built at first use (~5 s) rather than at collection."""
+    import schemathesis
+
+    from marketplace.wsgi import application
+
+    with django_db_blocker.unblock():  # the request's middleware opens a connection
+        return schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
 # --- personas --------------------------------------------------------------
 
 
-@pytest.fixture
-def tokyo(db):
-    return factories.ChamberFactory(name="東京商工会議所", prefecture="13")
+class Cast:
+    """Every persona, each made on first use and then the same object. The fixtures below take
+    theirs from one Cast per test; the permission matrix builds one per module."""
+
+    @cached_property
+    def tokyo(self) -> Chamber:
+        return factories.ChamberFactory(name="東京商工会議所", prefecture="13")
+
+    @cached_property
+    def osaka(self) -> Chamber:
+        return factories.ChamberFactory(name="大阪商工会議所", prefecture="27")
+
+    @cached_property
+    def admin_carol(self) -> User:
+        """Chamber admin of Tokyo."""
+        return factories.UserFactory(email="carol@tokyo.test", role=User.Role.CHAMBER_ADMIN, chamber=self.tokyo)
+
+    @cached_property
+    def admin_oscar(self) -> User:
+        """Chamber admin of Osaka."""
+        return factories.UserFactory(email="oscar@osaka.test", role=User.Role.CHAMBER_ADMIN, chamber=self.osaka)
+
+    @cached_property
+    def sme_alice(self) -> User:
+        return factories.UserFactory(email="alice@sme.test", role=User.Role.SME)
+
+    @cached_property
+    def alice_company(self) -> Company:
+        """Alice owns a Tokyo manufacturing SME."""
+        alice, tokyo = self.sme_alice, self.tokyo  # in the order the fixtures always made them
+        company = factories.CompanyFactory(name="株式会社アリス製作所", chamber=tokyo)
+        factories.MembershipFactory(user=alice, company=company)
+        return company
+
+    @cached_property
+    def sme_erin(self) -> User:
+        """Another SME member, of another company."""
+        return factories.UserFactory(email="erin@sme.test", role=User.Role.SME)
+
+    @cached_property
+    def erin_company(self) -> Company:
+        erin, osaka = self.sme_erin, self.osaka
+        company = factories.CompanyFactory(name="株式会社エリン商事", chamber=osaka, industry="wholesale")
+        factories.MembershipFactory(user=erin, company=company)
+        return company
+
+    @cached_property
+    def specialist_bob(self) -> User:
+        return factories.UserFactory(email="bob@riss.test", role=User.Role.SPECIALIST)
+
+    @cached_property
+    def specialist_bea(self) -> User:
+        return factories.UserFactory(email="bea@riss.test", role=User.Role.SPECIALIST)
+
+    @cached_property
+    def stranger_dave(self) -> User:
+        """Signed up as an SME member, belongs to no company."""
+        return factories.UserFactory(email="dave@nowhere.test", role=User.Role.SME)
+
+    @cached_property
+    def attorney_sam(self) -> User:
+        """A 社労士 (signed up on the SME side); companies may name him for their subsidy cases."""
+        return factories.UserFactory(email="sam@sharoushi.test", role=User.Role.SME)
+
+    @cached_property
+    def operator_olga(self) -> User:
+        return factories.UserFactory(email="olga@ops.test", role=User.Role.SME, is_staff=True)
 
 
 @pytest.fixture
-def osaka(db):
-    return factories.ChamberFactory(name="大阪商工会議所", prefecture="27")
+def cast(db) -> Cast:
+    return Cast()
 
 
 @pytest.fixture
-def admin_carol(tokyo):
-    """Chamber admin of Tokyo."""
-    return factories.UserFactory(email="carol@tokyo.test", role=User.Role.CHAMBER_ADMIN, chamber=tokyo)
+def tokyo(cast):
+    return cast.tokyo
 
 
 @pytest.fixture
-def admin_oscar(osaka):
-    """Chamber admin of Osaka."""
-    return factories.UserFactory(email="oscar@osaka.test", role=User.Role.CHAMBER_ADMIN, chamber=osaka)
+def osaka(cast):
+    return cast.osaka
 
 
 @pytest.fixture
-def sme_alice(db):
-    return factories.UserFactory(email="alice@sme.test", role=User.Role.SME)
+def admin_carol(cast):
+    return cast.admin_carol
 
 
 @pytest.fixture
-def alice_company(sme_alice, tokyo):
-    """Alice owns a Tokyo manufacturing SME."""
-    company = factories.CompanyFactory(name="株式会社アリス製作所", chamber=tokyo)
-    factories.MembershipFactory(user=sme_alice, company=company)
-    return company
+def admin_oscar(cast):
+    return cast.admin_oscar
 
 
 @pytest.fixture
-def sme_erin(db):
-    """Another SME member, of another company."""
-    return factories.UserFactory(email="erin@sme.test", role=User.Role.SME)
+def sme_alice(cast):
+    return cast.sme_alice
 
 
 @pytest.fixture
-def erin_company(sme_erin, osaka):
-    company = factories.CompanyFactory(name="株式会社エリン商事", chamber=osaka, industry="wholesale")
-    factories.MembershipFactory(user=sme_erin, company=company)
-    return company
+def alice_company(cast):
+    return cast.alice_company
 
 
 @pytest.fixture
-def specialist_bob(db):
-    return factories.UserFactory(email="bob@riss.test", role=User.Role.SPECIALIST)
+def sme_erin(cast):
+    return cast.sme_erin
 
 
 @pytest.fixture
-def specialist_bea(db):
-    return factories.UserFactory(email="bea@riss.test", role=User.Role.SPECIALIST)
+def erin_company(cast):
+    return cast.erin_company
 
 
 @pytest.fixture
-def stranger_dave(db):
-    """Signed up as an SME member, belongs to no company."""
-    return factories.UserFactory(email="dave@nowhere.test", role=User.Role.SME)
+def specialist_bob(cast):
+    return cast.specialist_bob
 
 
 @pytest.fixture
-def attorney_sam(db):
-    """A 社労士 (signed up on the SME side); companies may name him for their subsidy cases."""
-    return factories.UserFactory(email="sam@sharoushi.test", role=User.Role.SME)
+def specialist_bea(cast):
+    return cast.specialist_bea
 
 
 @pytest.fixture
-def operator_olga(db):
-    return factories.UserFactory(email="olga@ops.test", role=User.Role.SME, is_staff=True)
+def stranger_dave(cast):
+    return cast.stranger_dave
+
+
+@pytest.fixture
+def attorney_sam(cast):
+    return cast.attorney_sam
+
+
+@pytest.fixture
+def operator_olga(cast):
+    return cast.operator_olga
 
 
 # --- clients ---------------------------------------------------------------

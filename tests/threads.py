@@ -6,14 +6,14 @@ from typing import TypeVar
 
 from django.db import connection
 
-from tests.conftest import need_service
+from tests.conftest import need_postgres
 
 T = TypeVar("T")
 
 
 def at_once(count: int, call: Callable[[], T], *, timeout: float = 60) -> list[T]:
     """Run `call` in `count` threads released together by a barrier; their results."""
-    need_service("PostgreSQL (row locks across connections)", connection.vendor == "postgresql")
+    need_postgres("row locks across connections")
     start = threading.Barrier(count)
     results: list[T] = []
 

@@ -418,6 +418,7 @@ def test_directory_counts_exactly_up_to_the_cap_then_says_so(client_for, sme_ali
     assert client.get("/api/v1/specialists/").json()["count"] == 5
 
 
+@pytest.mark.postgres("the directory reads skill_keys only on PostgreSQL")
 def test_the_skill_keys_migration_fills_existing_profiles(client_for, sme_alice, specialist_bob):
     from django.apps import apps
     from django.db import connection
