@@ -199,6 +199,84 @@ MATRIX.update(
     }
 )
 
+# The account lifecycle. {invitation}: Alice's pending invitation of a colleague to her Tokyo
+# company; {bob_user}: Bob's account. Everyone in the world confirmed their address already (a
+# resend is a 409); the token endpoints refuse a made-up token alike for everyone (400).
+EVERYONE_400 = row(400, 400, 400, 400, 400, 400, 400, 400)
+ALICES_INVITATION = row(401, 200, 404, 404, 404, 404, 404, 200)
+MATRIX.update(
+    {
+        ("POST", "/api/v1/auth/confirm-email/"): (EVERYONE_400, {"token": "made-up"}),
+        ("POST", "/api/v1/auth/confirm-email/resend/"): (row(401, 409, 409, 409, 409, 409, 409, 409), {}),
+        # The same answer whether or not the address has an account.
+        ("POST", "/api/v1/auth/password-reset/"): (row(202, 202, 202, 202, 202, 202, 202, 202), {"email": "x@y.test"}),
+        ("POST", "/api/v1/auth/password-reset/confirm/"): (
+            EVERYONE_400,
+            {"uid": "bWFkZS11cA", "token": "made-up", "password": "k7#Rt-unique-Passphrase"},
+        ),
+        ("POST", "/api/v1/auth/password/"): (
+            row(401, 400, 400, 400, 400, 400, 400, 400),
+            {"current_password": "wrong", "new_password": "k7#Rt-unique-Passphrase"},
+        ),
+        ("GET", "/api/v1/invitations/"): (AUTHENTICATED_200, None),
+        # Another company's id answers like a missing one: 400.
+        ("POST", "/api/v1/invitations/"): (row(401, 201, 400, 400, 400, 400, 400, 400), "new_invitation"),
+        ("POST", "/api/v1/invitations/{invitation}/resend/"): (ALICES_INVITATION, {}),
+        ("POST", "/api/v1/invitations/{invitation}/revoke/"): (ALICES_INVITATION, {}),
+        ("POST", "/api/v1/invitations/accept/"): (EVERYONE_400, {"token": "made-up", "password": "k7#Rt-Passphrase"}),
+        # Chamber admins (any: the bank is shared) and operators deactivate a specialist; Bob
+        # himself may not (403); to anybody else his account is out of reach.
+        ("POST", "/api/v1/users/{bob_user}/deactivate/"): (
+            row(401, 404, 404, 403, 404, 200, 200, 200),
+            {"note": "苦情"},
+        ),
+    }
+)
+
+# Self-diagnosis: the company's own. Its SME members read and write it; chamber admins and
+# specialists have no such role here (403); chamber admins read only band counts.
+# {diagnosis}: Alice's diagnosis in progress, every item answered on its {sheet};
+# {diagnosis_done}: a completed one with Q20 and Q24 not done (tests/diagnosis_fixtures.py).
+DIAGNOSIS_READERS = row(401, 200, 404, 403, 403, 403, 403, 404)
+DIAGNOSIS_CREATES = row(401, 201, 404, 403, 403, 403, 403, 404)
+MATRIX.update(
+    {
+        ("GET", "/api/v1/diagnosis/questionnaire/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/companies/{company}/diagnoses/"): (DIAGNOSIS_READERS, None),
+        ("POST", "/api/v1/companies/{company}/diagnoses/"): (DIAGNOSIS_CREATES, {"sheet_labels": ["本社", "大阪支店"]}),
+        ("GET", "/api/v1/diagnoses/{diagnosis}/"): (DIAGNOSIS_READERS, None),
+        ("GET", "/api/v1/diagnoses/{diagnosis}/result/"): (DIAGNOSIS_READERS, None),
+        ("POST", "/api/v1/diagnoses/{diagnosis}/complete/"): (DIAGNOSIS_READERS, {}),
+        ("POST", "/api/v1/diagnoses/{diagnosis}/sheets/"): (
+            DIAGNOSIS_CREATES,
+            {"label": "大阪支店", "answers": {"q1": "done"}},
+        ),
+        ("GET", "/api/v1/diagnoses/{diagnosis}/sheets/{sheet}/"): (DIAGNOSIS_READERS, None),
+        ("PUT", "/api/v1/diagnoses/{diagnosis}/sheets/{sheet}/"): (DIAGNOSIS_READERS, {"answers": {"q1": "done"}}),
+        ("PATCH", "/api/v1/diagnoses/{diagnosis}/sheets/{sheet}/"): (DIAGNOSIS_READERS, {"answers": {"q3": "done"}}),
+        ("POST", "/api/v1/diagnoses/{diagnosis_done}/draft-request/"): (
+            DIAGNOSIS_CREATES,
+            {"shared_items": ["q20", "q24"]},
+        ),
+        ("GET", "/api/v1/companies/{company}/security-action/readiness/"): (DIAGNOSIS_READERS, None),
+        ("POST", "/api/v1/companies/{company}/basic-policy/"): (DIAGNOSIS_CREATES, "new_basic_policy"),
+        ("PATCH", "/api/v1/companies/{company}/basic-policy/"): (
+            DIAGNOSIS_READERS,
+            {"public_url": "https://alice.example.test/security-policy"},
+        ),
+        ("GET", "/api/v1/companies/{company}/basic-policy/file/"): (DIAGNOSIS_READERS, None),
+        # Band counts only, cells under five suppressed; never a company's answers or total.
+        ("GET", "/api/v1/chambers/{chamber}/diagnosis-bands/"): (ADMINS_OF_TOKYO, None),
+    }
+)
+
+# A denied write sends no message, except these, on purpose: (method, path, persona) -> the kinds
+# of notification written. Paying an invoice whose specialist cannot receive payouts yet is a 409
+# that asks the specialist to finish the Stripe set-up (billing.services.payments._payout_account).
+NOTICES_ON_REFUSAL = {
+    ("POST", "/api/v1/invoices/{invoice}/pay/", "owner"): ["payouts_needed"],
+}
+
 # Endpoints anyone may call without a token: throttled, and tested in their own modules.
 PUBLIC_WRITES = {
     ("POST", "/api/v1/auth/register/"),

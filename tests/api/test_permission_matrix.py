@@ -4,59 +4,106 @@ import datetime
 import re
 
 import pytest
-from django.test import Client
+from django.core import mail
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
-from accounts.models import Company, CompanyMembership
+from accounts import lifecycle
+from accounts.models import Company, CompanyMembership, Invitation, User
 from billing import invoicing
 from billing.models import Invoice, Payment, Refund, TimeEntry
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
+from notifications.models import Notification
 from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
 from talent.models import Certification, Specialist
 from tests import factories
-from tests.api.matrix import MATRIX, PUBLIC_WRITES
+from tests.api.matrix import MATRIX, NOTICES_ON_REFUSAL, PUBLIC_WRITES
 from tests.billing_fixtures import engaged, invoice_for
+from tests.conftest import Cast
+from tests.diagnosis_fixtures import diagnosis_snapshot, diagnosis_world, policy_upload_body
 from tests.matching_fixtures import make_engagement, make_request
 from tests.personas import PERSONAS
 from tests.subsidies_fixtures import make_hire, programs
 from tests.talent_fixtures import make_certification, make_specialist, pdf
 from workflow.models import StatusChange
 
+# Billing configured, Stripe itself out of reach (a closed local port): the rows show who may
+# call what; no row here may complete a Stripe call.
+STRIPE_OUT_OF_REACH = {"STRIPE_SECRET_KEY": "sk_test_matrix", "STRIPE_API_BASE": "http://127.0.0.1:9"}
+
+
+PERSONA_ORDER = (
+    "tokyo",
+    "osaka",
+    "sme_alice",
+    "alice_company",
+    "sme_erin",
+    "erin_company",
+    "specialist_bob",
+    "specialist_bea",
+    "admin_carol",
+    "admin_oscar",
+    "operator_olga",
+)
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker):
+    """The world, built once for the module in a transaction rolled back after its last test.
+
+    Each test runs in a savepoint of that transaction (pytest-django's `db`), rolled back when
+    the test ends, so what one test writes the next never sees.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(**STRIPE_OUT_OF_REACH):
+            world = build_world(Cast())
+        yield world
+        transaction.set_rollback(True)
+
 
 @pytest.fixture
-def world(
-    request, settings, tokyo, osaka, sme_alice, alice_company, sme_erin, erin_company, specialist_bob, specialist_bea,
-    admin_carol, admin_oscar, operator_olga,
-):  # fmt: skip
-    # Billing configured, Stripe itself out of reach (a closed local port): the rows show who may
-    # call what; no row here may complete a Stripe call.
-    settings.STRIPE_SECRET_KEY = "sk_test_matrix"
-    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+def world(built_world, db, settings):
+    for name, value in STRIPE_OUT_OF_REACH.items():
+        setattr(settings, name, value)
+    return built_world
+
+
+def build_world(cast):
+    # The personas first, in the order the world has always made them.
+    for persona in PERSONA_ORDER:
+        getattr(cast, persona)
+    alice_company, sme_alice, tokyo = cast.alice_company, cast.sme_alice, cast.tokyo
     alice_company.status = Company.Status.PENDING
     alice_company.save()
     bob = make_specialist(
-        specialist_bob, skills={"incident_response": 4}, legal_name="情報 太郎", phone="090-1234-5678"
+        cast.specialist_bob, skills={"incident_response": 4}, legal_name="情報 太郎", phone="090-1234-5678"
     )
-    make_specialist(specialist_bea, status="draft", listed=False)
+    make_specialist(cast.specialist_bea, status="draft", listed=False)
     certification = make_certification(bob)
     # Alice's second company, verified, holds the matching objects.
     shop = factories.CompanyFactory(name="株式会社アリス商店", chamber=tokyo, status=Company.Status.VERIFIED)
     factories.MembershipFactory(user=sme_alice, company=shop)
-    factories.MembershipFactory(user=request.getfixturevalue("attorney_sam"), company=shop, role="labour_attorney")
+    factories.MembershipFactory(user=cast.attorney_sam, company=shop, role="labour_attorney")
     newcomer = factories.UserFactory(email="new-sharoushi@example.test", role="sme")
+    invitation, _token = lifecycle.invite(
+        by=sme_alice, email="colleague@example.test", role="sme", company=alice_company, company_role="member"
+    )
     matching = _matching_world(shop, sme_alice, bob, tokyo)
     world_ids = matching
     return {
         "personas": {
-            name: request.getfixturevalue(persona.fixture) if persona.fixture else None
-            for name, persona in PERSONAS.items()
+            name: getattr(cast, persona.fixture) if persona.fixture else None for name, persona in PERSONAS.items()
         },
         "ids": {
             "company": alice_company.id,
             "chamber": tokyo.id,
             "specialist": bob.id,
             "certification": certification.id,
+            "invitation": invitation.id,
+            "bob_user": cast.specialist_bob.id,
             **matching,
+            **diagnosis_world(alice_company, sme_alice),
         },
         "bodies": {
             "new_company": lambda: {
@@ -91,12 +138,19 @@ def world(
             "new_case": lambda: {"engagement": str(matching["hire"]), "program": str(matching["career_up"])},
             "new_document": lambda: {"document_type": "attendance", "file": pdf("attendance.pdf")},
             "new_attorney": lambda: {"email": newcomer.email},
+            "new_invitation": lambda: {
+                "email": "invited@example.test",
+                "role": "sme",
+                "company": str(alice_company.id),
+                "company_role": "member",
+            },
             "new_time_entry": lambda: {
                 "engagement": str(world_ids["hourly"]),
                 "work_date": "2026-10-05",
                 "hours": "1.5",
                 "description": "報告書作成",
             },
+            "new_basic_policy": policy_upload_body,
             "new_certification": lambda: {
                 "kind": "sg",
                 "number": "SG-2024-04-01234",
@@ -128,9 +182,12 @@ def _matching_world(company, owner, bob, chamber):
     hire = make_hire(company, owner, bob)
     subsidy_programs = programs(chamber)
     case = SubsidyCase.objects.create(
-        company=company, engagement=hire, program=subsidy_programs["demo-trial-employment"], created_by=owner,
+        company=company,
+        engagement=hire,
+        program=subsidy_programs["demo-trial-employment"],
+        created_by=owner,
         status="collecting_documents",
-    )  # fmt: skip
+    )
     document = services_upload(case, owner)
     billing = _billing_world(company, owner, bob, engagement)
     return {
@@ -161,10 +218,14 @@ def _billing_world(company, owner, bob, retainer):
     paid = Invoice.objects.exclude(pk=open_invoice.pk).get(engagement=retainer)
     Invoice.objects.filter(pk=paid.pk).update(status="paid")
     payment = Payment.objects.create(
-        invoice=paid, amount_jpy=paid.amount_jpy, application_fee_jpy=paid.platform_fee_jpy,
-        specialist_share_jpy=paid.specialist_share_jpy, destination_account="acct_bob", payment_intent_id="pi_matrix",
+        invoice=paid,
+        amount_jpy=paid.amount_jpy,
+        application_fee_jpy=paid.platform_fee_jpy,
+        specialist_share_jpy=paid.specialist_share_jpy,
+        destination_account="acct_bob",
+        payment_intent_id="pi_matrix",
         status="succeeded",
-    )  # fmt: skip
+    )
     hourly = engaged(company, owner, bob, kind="incident", title="初動対応", service_start=datetime.date(2026, 10, 1))
     entry = TimeEntry.objects.create(
         engagement=hourly, work_date=datetime.date(2026, 10, 2), hours=2, description="ログ解析", logged_by=bob.user
@@ -197,11 +258,19 @@ def snapshot():
         list(SubsidyDocument.objects.order_by("id").values()),
         CaseComment.objects.count(),
         CompanyMembership.objects.count(),
+        list(Invitation.objects.order_by("id").values()),
+        list(User.objects.order_by("id").values("id", "is_active", "password", "email_confirmed_at", "deactivated_at")),
         list(Invoice.objects.order_by("id").values()),
         list(Payment.objects.order_by("id").values()),
         list(Refund.objects.order_by("id").values()),
         list(TimeEntry.objects.order_by("id").values()),
+        diagnosis_snapshot(),
     )
+
+
+def notices():
+    """The messages written (the outbox's rows) and mailed so far."""
+    return list(Notification.objects.order_by("id").values()), len(mail.outbox)
 
 
 @pytest.mark.parametrize(("method", "path", "persona"), CASES, ids=[f"{m} {p} {r}" for m, p, r in CASES])
@@ -214,7 +283,7 @@ def test_permission_matrix(world, client_for, method, path, persona):
     if isinstance(body, str):
         body = world["bodies"][body]()
         body_format = "multipart" if any(hasattr(v, "read") for v in body.values()) else "json"
-    before = snapshot()
+    before, notices_before = snapshot(), notices()
 
     call = getattr(client, method.lower())
     response = call(url, body, format=body_format) if body is not None else call(url)
@@ -222,6 +291,12 @@ def test_permission_matrix(world, client_for, method, path, persona):
     assert response.status_code == expected, response.content
     if method != "GET" and expected >= 400:
         assert snapshot() == before, "a denied write changed data"
+        (rows_before, mailed_before), (rows_after, mailed_after) = notices_before, notices()
+        earlier = {row["id"] for row in rows_before}
+        assert [row for row in rows_after if row["id"] in earlier] == rows_before, "a denied write changed a message"
+        written = sorted(row["kind"] for row in rows_after if row["id"] not in earlier)
+        assert written == NOTICES_ON_REFUSAL.get((method, path, persona), []), "a denied write wrote a message"
+        assert mailed_after == mailed_before, "a denied write sent mail"
     if persona not in SEES_BOBS_CONTACT:
         assert not contact_in(response, world["personas"]["specialist"]), "Bob's contact details leaked"
 
@@ -242,6 +317,16 @@ def contact_in(response, bob_user) -> list[str]:
 
 
 GET_ROUTES = sorted(path for method, path in MATRIX if method == "GET")
+# Routes to objects that exist only once an engagement does.
+MADE_BY_AN_ENGAGEMENT = (
+    "{engagement}",
+    "{review_row}",
+    "{case}",
+    "{document}",
+    "{invoice}",
+    "{payment}",
+    "{time_entry}",
+)
 
 
 def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(world, client_for):
@@ -262,8 +347,7 @@ def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(wor
     client = client_for(alice)
 
     for path in GET_ROUTES:
-        if any(key in path for key in ("{engagement}", "{review_row}", "{case}", "{document}", "{invoice}",
-                                       "{payment}", "{time_entry}")):  # fmt: skip
+        if any(key in path for key in MADE_BY_AN_ENGAGEMENT):
             continue
         response = client.get(path.format(**world["ids"]), {"page_size": 100})
         assert not contact_in(response, bob), path
@@ -321,3 +405,9 @@ def test_lists_show_exactly_what_detail_allows(world, client_for, persona, list_
     reachable = {pk for pk in all_ids if client.get(detail_path.format(id=pk)).status_code == 200}
 
     assert listed_ids == reachable
+
+
+def test_every_notice_on_refusal_names_a_refused_write():
+    for method, path, persona in NOTICES_ON_REFUSAL:
+        assert method != "GET", (method, path)
+        assert MATRIX[(method, path)][0][persona] >= 400, (method, path, persona)
