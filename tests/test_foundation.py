@@ -255,8 +255,13 @@ def test_manage_py_needs_no_configuration_on_a_developer_machine():
 
     result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        env={**clean, "DATABASE_URL": ""}, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        env={**clean, "DATABASE_URL": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
