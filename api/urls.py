@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.accounts import views as accounts
 from api.billing import views as billing
+from api.incidents import views as incidents
 from api.matching import views as matching
 from api.subsidies import views as subsidies
 from api.talent import views as talent
@@ -23,6 +24,9 @@ router.register("subsidy-cases", subsidies.SubsidyCaseViewSet, basename="subsidy
 router.register("invoices", billing.InvoiceViewSet, basename="invoice")
 router.register("payments", billing.PaymentViewSet, basename="payment")
 router.register("time-entries", billing.TimeEntryViewSet, basename="time-entry")
+router.register("incident-reports", incidents.IncidentReportViewSet, basename="incident-report")
+router.register("shared-incidents", incidents.SharedIncidentViewSet, basename="shared-incident")
+router.register("incident-policies", incidents.SharingPolicyViewSet, basename="incident-policy")
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),

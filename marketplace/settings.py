@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "matching",
     "subsidies",
     "billing",
+    "incidents",
     "django_htmx",
     "web",
     "api",
