@@ -162,6 +162,8 @@ def share_incident(*, shared: SharedIncident, admin: User, recipients: list[Comp
     """approved -> shared, by an admin of the victim's chamber. TLP:AMBER names its recipients:
     member organisations of the chamber; no other label takes any."""
     access.ensure_admin_of(admin, shared.chamber_id, _("Shared incident not found."))
+    if shared.status != SharedIncident.Status.APPROVED:
+        raise InvalidTransition(shared, to=SharedIncident.Status.SHARED)
     chosen = list(recipients or [])
     if shared.tlp in TLP_FOR_RECIPIENTS:
         if not chosen:
