@@ -6,6 +6,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-ipaexfont
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
+# Static files under content-hashed, compressed names for WhiteNoise (DEBUG off: the manifest
+# storage). The key only lets settings load for this command; the container gets its own.
+RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 app && mkdir -p /data/private && chown app /data/private
 USER app
 EXPOSE 8000
