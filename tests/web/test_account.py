@@ -204,3 +204,20 @@ def test_403_and_csrf_failure_pages_share_the_look(client, sme_alice):
     response = strict.post("/login/", {"username": sme_alice.email, "password": PASSWORD})
     assert response.status_code == 403
     assert 'href="/static/web/site.css"' in response.content.decode()
+
+
+def test_sign_in_attempts_are_limited_like_the_apis(client, sme_alice, settings, english):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth": "3/min"},
+    }
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for _ in range(3):
+        assert client.post("/login/", {"username": sme_alice.email, "password": "wrong"}).status_code == 200
+
+    refused = client.post("/login/", {"username": sme_alice.email, "password": PASSWORD})
+
+    assert refused.status_code == 429
+    assert "Too many sign-in attempts. Wait a minute and try again." in refused.content.decode()
+    assert f'value="{sme_alice.email}"' in refused.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -16,6 +16,7 @@ from accounts import services
 from accounts.models import User
 from web.access import home_url, signed_in_user
 from web.account.forms import LoginForm
+from web.account.limits import allow_sign_in_attempt
 
 
 def own_path(request: HttpRequest, url: str) -> bool:
@@ -52,6 +53,15 @@ class LoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         user = signed_in_user(self.request)
         return home_url(user) if user is not None else "/"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not allow_sign_in_attempt(request):
+            form = self.get_form()
+            form.is_valid()  # keeps what was typed; the password is never shown again
+            form.errors.clear()
+            form.add_error(None, _("Too many sign-in attempts. Wait a minute and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

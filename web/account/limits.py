@@ -1,0 +1,38 @@
+"""How often one client may try to sign in on the pages: the API's `auth` rate (THROTTLE_AUTH,
+10/min by default), so /login/ is no way around the limit on /api/v1/auth/token/."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate() -> tuple[int, int]:
+    """"10/min" -> (10, 60), read as DRF reads its rates."""
+    count, period = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth"].split("/")
+    return int(count), _PERIODS[period[0]]
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address as DRF's throttles take it: with NUM_PROXIES in front, the address
+    the nearest of them saw; otherwise the socket's peer (X-Forwarded-For is not trusted)."""
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        return hops[-min(proxies, len(hops))]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def allow_sign_in_attempt(request: HttpRequest) -> bool:
+    """Count one attempt from this client; False once it is past the rate in this window."""
+    limit, period = _rate()
+    key = f"web:sign-in:{client_address(request)}"
+    cache.add(key, 0, timeout=period)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # the window ran out between add and incr
+        cache.set(key, 1, timeout=period)
+        attempts = 1
+    return attempts <= limit
