@@ -9,7 +9,7 @@ _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _rate() -> tuple[int, int]:
-    """"10/min" -> (10, 60), read as DRF reads its rates."""
+    """The rate as (count, seconds): "10/min" is (10, 60), read as DRF reads its rates."""
     count, period = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth"].split("/")
     return int(count), _PERIODS[period[0]]
 
