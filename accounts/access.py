@@ -89,6 +89,11 @@ def members_of(company_id: Any, *, roles: tuple[str, ...] = FULL_MEMBER_ROLES) -
     ).distinct()
 
 
+def admins_of(chamber_id: Any) -> "QuerySet[User]":
+    """The active admins of a chamber (recipients of what the chamber must look at)."""
+    return User.objects.filter(role=User.Role.CHAMBER_ADMIN, chamber_id=chamber_id, is_active=True)
+
+
 def member_filter(company_path: str, user: User, roles: tuple[str, ...] = FULL_MEMBER_ROLES) -> Q:
     """Rows whose company (reached by `company_path`) has `user` as a member in one of `roles`."""
     prefix = f"{company_path}__" if company_path else ""

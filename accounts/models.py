@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import invoice_registration
 from accounts import size_class as sizing
 from accounts.prefectures import PREFECTURE_CHOICES
 
@@ -121,6 +122,17 @@ class Chamber(models.Model):
         default=1000,
         validators=[MaxValueValidator(5000)],
         help_text=_("1000 = 10 %; applied to invoices when they are issued."),
+    )
+    # The chamber invoices specialists for its fee (ADR 0011): a qualified invoice needs its own
+    # registration number (T + its 法人番号); blank until recorded, and then no fee invoice says
+    # it is qualified.
+    invoice_registration_number = models.CharField(
+        _("qualified-invoice registration number"),
+        max_length=14,
+        blank=True,
+        default="",
+        help_text=_("T and the chamber's corporate number (13 digits)."),
+        validators=[invoice_registration.validate_corporation_number],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -24,6 +24,7 @@ router.register("subsidy-cases", subsidies.SubsidyCaseViewSet, basename="subsidy
 router.register("invoices", billing.InvoiceViewSet, basename="invoice")
 router.register("payments", billing.PaymentViewSet, basename="payment")
 router.register("time-entries", billing.TimeEntryViewSet, basename="time-entry")
+router.register("fee-statements", billing.FeeStatementViewSet, basename="fee-statement")
 router.register("incident-reports", incidents.IncidentReportViewSet, basename="incident-report")
 router.register("shared-incidents", incidents.SharedIncidentViewSet, basename="shared-incident")
 router.register("incident-policies", incidents.SharingPolicyViewSet, basename="incident-policy")
@@ -47,5 +48,15 @@ urlpatterns = [
     ),
     path("invoices/<uuid:pk>/invoice.pdf", billing.InvoiceViewSet.as_view({"get": "invoice_pdf"}), name="invoice-pdf"),
     path("payments/<uuid:pk>/receipt.pdf", billing.PaymentViewSet.as_view({"get": "receipt_pdf"}), name="receipt-pdf"),
+    path(
+        "fee-statements/<uuid:pk>/fee-invoice.pdf",
+        billing.FeeStatementViewSet.as_view({"get": "fee_invoice_pdf"}),
+        name="fee-invoice-pdf",
+    ),
+    path(
+        "fee-statements/<uuid:pk>/payout-statement.pdf",
+        billing.FeeStatementViewSet.as_view({"get": "payout_statement_pdf"}),
+        name="payout-statement-pdf",
+    ),
     path("", include(router.urls)),
 ]

@@ -5,17 +5,28 @@ pay), the engagement's specialist (who is paid) and the company's chamber admins
 all. Another company's invoice is a 404.
 """
 
+import datetime
 import uuid
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import User
-from billing.models import Invoice, InvoiceLine, Payment, Refund, TimeEntry
+from accounts.models import Company, User
+from billing.models import FeeStatement, Invoice, InvoiceLine, Payment, Refund, TimeEntry
 from marketplace.errors import get_or_not_found
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The month's first and the next month's first instant, in local time (Asia/Tokyo)."""
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(month.replace(day=1), datetime.time(), tzinfo=zone)
+    return first, first + relativedelta(months=1)
+
 
 _PAYMENTS = Prefetch(
     "payments",
@@ -82,3 +93,34 @@ def invoices_for_export(user: User | AnonymousUser) -> QuerySet[Invoice]:
         .order_by("issued_on", "number")
     )
     return access.visible(qs, user, chamber="engagement__company__chamber_id")
+
+
+def fee_statements_visible_to(user: User | AnonymousUser) -> QuerySet[FeeStatement]:
+    """A chamber's fee statements: the specialist they are for, the chamber's admins, staff."""
+    qs = FeeStatement.objects.select_related("chamber", "specialist")
+    return access.visible(qs, user, chamber="chamber_id", specialist="specialist")
+
+
+def access_fee_statement(user: User | AnonymousUser, statement_id: uuid.UUID | str) -> FeeStatement:
+    return get_or_not_found(fee_statements_visible_to(user), statement_id, _("Fee statement not found."))
+
+
+def withholding_payments(
+    user: User | AnonymousUser, company_id: uuid.UUID | str, month: datetime.date
+) -> QuerySet[Payment]:
+    """The payments an SME made in `month` from which it withheld income tax, for its members (who
+    remit it), its chamber's admins and staff; another company is a 404."""
+    companies = access.visible(Company.objects.all(), user, chamber="chamber_id", company="")
+    company = get_or_not_found(companies, company_id, _("Company not found."))
+    start, end = month_bounds(month)
+    return (
+        Payment.objects.filter(
+            invoice__engagement__company=company,
+            invoice__withholding_jpy__gt=0,
+            status__in=Payment.CAPTURED,
+            succeeded_at__gte=start,
+            succeeded_at__lt=end,
+        )
+        .select_related("invoice__engagement__specialist", "invoice__engagement__request")
+        .order_by("succeeded_at", "id")
+    )

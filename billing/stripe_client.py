@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
-from stripe.params import EventListParams, PaymentIntentCreateParams, RefundCreateParams
+from stripe.params import (
+    CustomerCreateParams,
+    CustomerFundingInstructionsCreateParams,
+    EventListParams,
+    PaymentIntentCreateParams,
+    RefundCreateParams,
+)
+from stripe.params._payment_intent_create_params import PaymentIntentCreateParamsPaymentMethodOptions
 
 from marketplace.errors import Conflict, PaymentDeclined, ServiceUnavailable, ValidationFailed
 
@@ -247,3 +254,104 @@ def events_since(since: datetime.datetime) -> Iterator[dict[str, Any]]:
     page = _calling(lambda: client().v1.events.list(params=params))
     events = [event.to_dict() for event in page.auto_paging_iter()]
     yield from sorted(events, key=lambda event: (event.get("created") or 0, event.get("id") or ""))
+
+
+# Japanese bank transfers (customer_balance / jp_bank_transfer): each SME is a Stripe customer with
+# a virtual bank account (振込先) of its own; a transfer into it funds the customer's cash balance,
+# and Stripe applies the balance to the customer's open bank-transfer PaymentIntent (automatic
+# reconciliation), emitting payment_intent.partially_funded until it is paid in full, then
+# payment_intent.succeeded. What Stripe cannot apply (an over-payment) stays in the balance.
+BANK_TRANSFER_OPTIONS: "PaymentIntentCreateParamsPaymentMethodOptions" = {
+    "customer_balance": {"funding_type": "bank_transfer", "bank_transfer": {"type": "jp_bank_transfer"}}
+}
+
+
+def create_customer(*, company_id: object, name: str, email: str) -> str:
+    params: CustomerCreateParams = {"name": name, "metadata": {"company": str(company_id)}}
+    if email:
+        params["email"] = email
+    key = idempotency_key("customer", company_id)
+    customer = _calling(lambda: client().v1.customers.create(params=params, options={"idempotency_key": key}))
+    return str(customer["id"])
+
+
+@dataclass(frozen=True)
+class VirtualAccount:
+    """The zengin (全銀) address Stripe gives a customer to transfer to."""
+
+    bank_name: str
+    bank_code: str
+    branch_name: str
+    branch_code: str
+    account_type: str
+    account_number: str
+    account_holder_name: str
+
+
+def _zengin(instructions: dict[str, Any]) -> VirtualAccount | None:
+    for address in instructions.get("financial_addresses") or []:
+        zengin = object_field(address, "zengin") if isinstance(address, dict) else {}
+        if zengin:
+            return VirtualAccount(**{name: text_field(zengin, name) for name in VirtualAccount.__dataclass_fields__})
+    return None
+
+
+def funding_instructions(*, customer_id: str) -> VirtualAccount | None:
+    """The customer's virtual account (the same one on every call for a customer)."""
+    params: CustomerFundingInstructionsCreateParams = {
+        "bank_transfer": {"type": "jp_bank_transfer", "requested_address_types": ["zengin"]},
+        "currency": "jpy",
+        "funding_type": "bank_transfer",
+    }
+    answer = _calling(lambda: client().v1.customers.funding_instructions.create(customer_id, params=params))
+    return _zengin(object_field(answer.to_dict(), "bank_transfer"))
+
+
+@dataclass(frozen=True)
+class BankTransferIntent:
+    """A bank-transfer PaymentIntent: its state, what is still to be transferred, and the reference
+    the payer may quote (Stripe matches by the reference first)."""
+
+    id: str
+    status: str
+    amount_remaining: int
+    reference: str
+
+
+def bank_transfer_state(intent: dict[str, Any]) -> BankTransferIntent:
+    instructions = object_field(object_field(intent, "next_action"), "display_bank_transfer_instructions")
+    remaining = whole_field(instructions, "amount_remaining")
+    status = text_field(intent, "status")
+    if remaining is None:
+        remaining = 0 if status == "succeeded" else whole_field(intent, "amount") or 0
+    return BankTransferIntent(
+        id=id_field(intent, "id"),
+        status=status,
+        amount_remaining=remaining,
+        reference=text_field(instructions, "reference"),
+    )
+
+
+def create_bank_transfer_intent(
+    *, payment_id: object, amount: int, fee: int, destination: str, customer_id: str, metadata: dict[str, str]
+) -> BankTransferIntent:
+    """A destination charge paid from the customer's cash balance, funded by bank transfer to its
+    virtual account; confirmed at once, so it waits (requires_action) for the transfer."""
+    params: PaymentIntentCreateParams = {
+        "amount": amount,
+        "currency": "jpy",
+        "customer": customer_id,
+        "payment_method_data": {"type": "customer_balance"},
+        "payment_method_options": BANK_TRANSFER_OPTIONS,
+        "confirm": True,
+        "application_fee_amount": fee,
+        "transfer_data": {"destination": destination},
+        "metadata": metadata,
+    }
+    key = idempotency_key("payment-intent", payment_id)
+    intent = _calling(lambda: client().v1.payment_intents.create(params=params, options={"idempotency_key": key}))
+    return bank_transfer_state(intent.to_dict())
+
+
+def retrieve_bank_transfer_intent(intent_id: str) -> BankTransferIntent:
+    return bank_transfer_state(_calling(lambda: client().v1.payment_intents.retrieve(intent_id)).to_dict())

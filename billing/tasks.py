@@ -1,9 +1,11 @@
 """Thin Celery tasks for billing; each calls one service."""
 
 from celery import shared_task
+from django.conf import settings
 
 from billing import invoicing
-from billing.services import refunds, webhooks
+from billing.models import Invoice
+from billing.services import bank_transfers, fee_statements, refunds, webhooks
 from marketplace.errors import ServiceUnavailable
 
 
@@ -41,3 +43,26 @@ def sweep_refunds() -> int:
 @shared_task(name="billing.issue_due_invoices")
 def issue_due_invoices() -> int:
     return len(invoicing.issue_due_invoices())
+
+
+@shared_task(name="billing.issue_fee_statements", soft_time_limit=120, time_limit=150)
+def issue_fee_statements() -> int:
+    return len(fee_statements.issue_fee_statements())
+
+
+# Sent on commit when an invoice naming bank transfer is issued: its virtual account and the
+# PaymentIntent a transfer is applied to. Idempotent (the customer and the attempt are found
+# again, Stripe calls carry keys from our rows); Stripe out of reach is retried with backoff.
+@shared_task(
+    name="billing.prepare_bank_transfer",
+    soft_time_limit=20,
+    time_limit=25,
+    autoretry_for=(ServiceUnavailable,),
+    retry_backoff=5,
+    max_retries=4,
+)
+def prepare_bank_transfer(invoice_id: str) -> bool:
+    if not settings.STRIPE_SECRET_KEY:
+        return False
+    invoice = Invoice.objects.select_related("engagement__company", "engagement__specialist").get(pk=invoice_id)
+    return bank_transfers.prepare_bank_transfer(invoice=invoice) is not None

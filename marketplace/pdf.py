@@ -72,6 +72,11 @@ def grid(rows: Sequence[Sequence[str]], widths: Sequence[float], *, header: bool
     return table
 
 
+def note(text: str) -> Paragraph:
+    """A sentence under the tables (a legal remark, a caveat)."""
+    return Paragraph(text, BODY)
+
+
 def gap(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 

@@ -246,6 +246,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "issue-due-invoices": {"task": "billing.issue_due_invoices", "schedule": crontab(hour=6, minute=0)},
     # Every 2 minutes: refunds whose message was lost (broker down) are sent to Stripe.
     "sweep-refunds": {"task": "billing.sweep_refunds", "schedule": 120.0},
+    # Monthly on the 1st at 06:30 JST: each chamber's fee invoice and payout statement to each
+    # specialist paid last month (once per chamber, specialist and month).
+    "issue-fee-statements": {
+        "task": "billing.issue_fee_statements",
+        "schedule": crontab(day_of_month=1, hour=6, minute=30),
+    },
     # Every 2 minutes: notifications still unsent (broker down, sender died) are sent again.
     "sweep-notifications": {"task": "notifications.sweep_notifications", "schedule": 120.0},
 }
@@ -269,6 +275,17 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # the local stand-in i
 # The version the pinned library (stripe 16.1) is generated for: its typed params, which mypy
 # checks our calls against, describe this version (a test keeps the two equal).
 STRIPE_API_VERSION = env.str("STRIPE_API_VERSION", default="2026-10-28.endive")
+# Invoices and tax (ADR 0011). The consumption tax of an invoice is rounded once per rate in this
+# direction (down | half_up | up): the issuer's choice (通達 1-8-15), stored on each invoice;
+# "down" never shows more tax than the law's figure. A tax accountant may choose otherwise.
+INVOICE_TAX_ROUNDING = env.str("INVOICE_TAX_ROUNDING", default="down")
+if INVOICE_TAX_ROUNDING not in ("down", "half_up", "up"):
+    raise ImproperlyConfigured("INVOICE_TAX_ROUNDING must be down, half_up or up.")
+# What select/ states as the payment method when the SME names none (bank_transfer | card): it is
+# written into the terms, shown on the terms statement, and the only method the invoices offer.
+BILLING_DEFAULT_PAYMENT_METHOD = env.str("BILLING_DEFAULT_PAYMENT_METHOD", default="bank_transfer")
+if BILLING_DEFAULT_PAYMENT_METHOD not in ("bank_transfer", "card"):
+    raise ImproperlyConfigured("BILLING_DEFAULT_PAYMENT_METHOD must be bank_transfer or card.")
 # Where the SME/specialist frontend lives: Stripe sends people back there after onboarding.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -360,6 +377,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "billing.models.Payment.Status",
         "RefundStatusEnum": "billing.models.Refund.Status",
         "TimeEntryStatusEnum": "billing.models.TimeEntry.Status",
+        # The terms, their invoices and the payments name one set of payment methods.
+        "PaymentMethodEnum": "matching.models.Engagement.PaymentMethod",
     },
 }
 

@@ -289,6 +289,16 @@ class Engagement(models.Model):
         BANK_TRANSFER = "bank_transfer", _("Bank transfer")
         CARD = "card", _("Card")
 
+    class Closing(models.TextChoices):
+        """How a retainer's service is cut into invoiced periods (ADR 0011)."""
+
+        MONTH_END = "month_end", _("Calendar months, closed at each month's end")
+        ANNIVERSARY = "anniversary", _("Monthly periods from the service start")
+
+    class TaxTreatment(models.TextChoices):
+        INCLUSIVE = "inclusive", _("Consumption tax included")
+        EXCLUSIVE = "exclusive", _("Consumption tax added")
+
     class TerminationException(models.TextChoices):
         """Art. 16 exceptions to the 30-day notice (施行規則 第4条, summarised)."""
 
@@ -320,6 +330,14 @@ class Engagement(models.Model):
     payment_method = models.CharField(
         _("payment method"), max_length=15, choices=PaymentMethod.choices, blank=True, default=""
     )
+    # The closing rule and tax treatment are terms like the fee (ADR 0011): the invoices follow them.
+    closing = models.CharField(_("closing"), max_length=12, choices=Closing.choices, default=Closing.MONTH_END)
+    tax_treatment = models.CharField(
+        _("consumption tax"), max_length=10, choices=TaxTreatment.choices, default=TaxTreatment.INCLUSIVE
+    )
+    # Income tax withheld by the SME (所得税法204条): whether this work falls under it is for a tax
+    # accountant to decide, so it is off unless the terms turn it on; individuals only.
+    withholding = models.BooleanField(_("income tax withheld"), default=False)
     stated_on = models.DateField(_("terms stated on"), default=timezone.localdate)
     # A hire is employment: labour law, never a fee (no placement fee: 職業安定法).
     employment_type = models.CharField(

@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,9 @@ TERM_FIELDS = (
     "service_end",
     "payment_due_days",
     "payment_method",
+    "closing",
+    "tax_treatment",
+    "withholding",
 )
 HIRE_FIELDS = ("employment_type", "hire_date", "weekly_hours", "annual_salary_jpy")
 
@@ -52,7 +56,13 @@ def default_terms(request: AdvisorRequest, specialist: Specialist) -> dict[str, 
         "service_start": start,
         "service_end": None,
         "payment_due_days": 30,
-        "payment_method": Engagement.PaymentMethod.BANK_TRANSFER,
+        # The invoices offer exactly this method; the default is a setting, stated in the terms.
+        "payment_method": settings.BILLING_DEFAULT_PAYMENT_METHOD,
+        # Month-end closing (月末締め), amounts tax included, no withholding: each stated on the
+        # terms statement and followed by the invoices (ADR 0011).
+        "closing": Engagement.Closing.MONTH_END,
+        "tax_treatment": Engagement.TaxTreatment.INCLUSIVE,
+        "withholding": False,
     }
 
 
@@ -83,6 +93,10 @@ def checked_terms(request: AdvisorRequest, specialist: Specialist, given: dict[s
             errors["service_end"] = _("A fixed-fee job states when the service ends.")
         if terms.get("service_end") and terms["service_end"] < terms["service_start"]:
             errors["service_end"] = _("The service cannot end before it starts.")
+        if terms["closing"] == Engagement.Closing.ANNIVERSARY and terms["fee_basis"] != Engagement.FeeBasis.MONTHLY:
+            errors["closing"] = _("Only a monthly retainer can be invoiced by periods from its start.")
+        if terms["withholding"] and not specialist.is_individual:
+            errors["withholding"] = _("Income tax is never withheld from a payment to a company.")
         due = terms.get("payment_due_days")
         if due is None:
             errors["payment_due_days"] = _("State when the fee is paid.")

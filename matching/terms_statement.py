@@ -12,8 +12,12 @@ from marketplace.pdf import date_ja as _date
 from marketplace.pdf import yen as _yen
 from matching.models import Engagement
 
-FEE_BASIS = {"monthly": "月額（月次締め）", "hourly": "時間単価 × 実績時間", "fixed": "固定額"}
-PAYMENT_METHOD = {"bank_transfer": "銀行振込", "card": "クレジットカード"}
+FEE_BASIS = {"monthly": "月額", "hourly": "時間単価 × 実績時間", "fixed": "固定額"}
+PAYMENT_METHOD = {
+    "bank_transfer": "銀行振込（Stripe が発行する貴社専用の振込口座へ。振込手数料は委託事業者の負担）",
+    "card": "クレジットカード（Stripe）",
+}
+TAX = {"inclusive": "消費税込み", "exclusive": "消費税抜き（別途消費税 10%）"}
 EMPLOYMENT = {"full_time": "フルタイム（正社員等）", "part_time": "パートタイム"}
 
 
@@ -37,10 +41,21 @@ def _rows(engagement: Engagement) -> list[tuple[str, str]]:
             ("年収", _yen(engagement.annual_salary_jpy)),
             ("紹介手数料", "なし（本サービスは職業紹介の手数料を受け取りません）"),
         ]
-    if engagement.fee_basis == Engagement.FeeBasis.MONTHLY:
+    days = engagement.payment_due_days
+    if engagement.fee_basis == Engagement.FeeBasis.MONTHLY and engagement.closing == Engagement.Closing.ANNIVERSARY:
         hours = f"（月 {engagement.hours_per_month} 時間まで）" if engagement.hours_per_month else ""
-        fee = f"月額 {_yen(engagement.fee_jpy)}{hours}"
-        due = f"各月の役務提供分を月末で締め、月末日から {engagement.payment_due_days} 日以内"
+        fee = f"月額 {_yen(engagement.fee_jpy)}{hours}（最終期間は日割り）"
+        due = (
+            f"役務の提供開始日から1か月ごとの期間で締め、各期間の末日から {days} 日以内"
+            f"（末日の {days} 日後を支払期日とします）"
+        )
+    elif engagement.fee_basis == Engagement.FeeBasis.MONTHLY:
+        hours = f"（月 {engagement.hours_per_month} 時間まで）" if engagement.hours_per_month else ""
+        fee = f"月額 {_yen(engagement.fee_jpy)}{hours}（初月と最終月は暦日数による日割り）"
+        due = (
+            f"各月の役務提供分を月末で締め、月末日（最終月は役務提供の最終日）から {days} 日以内"
+            f"（その {days} 日後を支払期日とします）"
+        )
     elif engagement.fee_basis == Engagement.FeeBasis.HOURLY:
         fee = f"時間単価 {_yen(engagement.fee_jpy)} × 実績時間（見込み 月 {engagement.hours_per_month} 時間）"
         due = f"役務の提供を受けた日（月単位の場合は各月末日）から {engagement.payment_due_days} 日以内"
@@ -62,6 +77,14 @@ def _rows(engagement: Engagement) -> list[tuple[str, str]]:
         ("役務の提供を受ける場所", place),
         ("検査完了日", "検査なし"),
         ("報酬の額・算定方法", f"{FEE_BASIS.get(engagement.fee_basis, '')}：{fee}"),
+        ("消費税の扱い", TAX.get(engagement.tax_treatment, engagement.tax_treatment)),
+        (
+            "源泉徴収",
+            "あり（所得税及び復興特別所得税：1回の支払額のうち税抜100万円まで10.21%、超える部分20.42%。"
+            "委託事業者が納付）"
+            if engagement.withholding
+            else "なし",
+        ),
         ("支払期日", due),
         ("支払方法", PAYMENT_METHOD.get(engagement.payment_method, engagement.payment_method)),
     ]

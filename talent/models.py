@@ -122,6 +122,10 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
 class Specialist(models.Model):
     """A security specialist's profile (1:1 with a specialist user)."""
 
+    class EntityType(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual (sole proprietor)")
+        CORPORATION = "corporation", _("Corporation")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending review")
@@ -175,6 +179,18 @@ class Specialist(models.Model):
     legal_name = models.CharField(_("legal name"), max_length=100, blank=True, default="")
     contact_email = models.EmailField(_("contact email"), blank=True, default="")
     phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
+    # Who issues the invoice to the SME (ADR 0011): an individual or a corporation, and the
+    # qualified-invoice registration number if registered (blank: tax-exempt, a plain invoice).
+    entity_type = models.CharField(
+        _("business form"), max_length=12, choices=EntityType.choices, default=EntityType.INDIVIDUAL
+    )
+    invoice_registration_number = models.CharField(
+        _("qualified-invoice registration number"),
+        max_length=14,
+        blank=True,
+        default="",
+        help_text=_("T and 13 digits; blank if not registered (a tax-exempt business)."),
+    )
     # Lower-cased name, bio and skill labels (ja and en): the free-text search column.
     search_text = models.TextField(default="", editable=False)
     # `skill_keys` of the profile's skill levels: the directory's all-of-skills filter. Both
@@ -194,6 +210,10 @@ class Specialist(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="specialist_rating_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(invoice_registration_number="") | Q(invoice_registration_number__regex=r"^T[0-9]{13}$"),
+                name="specialist_registration_number_format",
             ),
         ]
         # The directory reads only listed, active profiles: partial indexes in its sort
@@ -234,6 +254,10 @@ class Specialist(models.Model):
     @property
     def email(self) -> str:
         return self.contact_email or self.user.email
+
+    @property
+    def is_individual(self) -> bool:
+        return self.entity_type == self.EntityType.INDIVIDUAL
 
 
 class SpecialistSkill(models.Model):

@@ -17,6 +17,11 @@ def engaged(company, owner, specialist, *, kind="advisor", title="セキュリ�
     )
     if "service_start" in terms:
         terms.setdefault("started_on", terms["service_start"])
+    # The billing tests written before ADR 0010 pay by card and bill retainers by periods from the
+    # start: their terms say so. Tests of month-end closing and bank transfers state their own.
+    terms.setdefault("payment_method", "card")
+    if kind == "advisor":
+        terms.setdefault("closing", "anniversary")
     return make_engagement(proposal, kind=kind, **terms)
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from api.fields import VisiblePrimaryKeyRelatedField
 from api.history import WithHistory
-from billing.models import Invoice, InvoiceLine, Payment, Refund, TimeEntry
+from billing.models import BankTransferAccount, FeeStatement, Invoice, InvoiceLine, Payment, Refund, TimeEntry
 from matching.selectors import engagements_visible_to
 
 
@@ -47,6 +47,8 @@ class PaymentSerializer(serializers.ModelSerializer[Payment]):
             "amount_jpy",
             "application_fee_jpy",
             "specialist_share_jpy",
+            "method",
+            "funded_jpy",
             "status",
             "failure_message",
             "refunded_jpy",
@@ -72,6 +74,12 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     specialist_name = serializers.CharField(source="engagement.specialist.display_name", read_only=True)
     title = serializers.CharField(source="engagement.request.title", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    is_qualified = serializers.BooleanField(
+        read_only=True, help_text="A qualified invoice (適格請求書): the specialist is a registered issuer."
+    )
+    amount_due_jpy = serializers.IntegerField(
+        read_only=True, help_text="What the SME pays: amount_jpy less the income tax it withholds."
+    )
 
     class Meta:
         model = Invoice
@@ -90,8 +98,19 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
             "fee_bps",
             "platform_fee_jpy",
             "specialist_share_jpy",
+            "tax_treatment",
+            "tax_rate_bps",
+            "taxable_jpy",
+            "tax_jpy",
+            "is_qualified",
+            "issuer_registration_number",
+            "withholding_jpy",
+            "amount_due_jpy",
+            "payment_method",
             "issued_on",
             "due_on",
+            "legal_due_on",
+            "issued_late",
             "status",
             "is_overdue",
             "paid_at",
@@ -152,3 +171,58 @@ class TimeEntryDetailSerializer(WithHistory, TimeEntrySerializer):
     class Meta(TimeEntrySerializer.Meta):
         fields = [*TimeEntrySerializer.Meta.fields, "history"]
         read_only_fields = [*TimeEntrySerializer.Meta.read_only_fields, "history"]
+
+
+class BankTransferAccountSerializer(serializers.ModelSerializer[BankTransferAccount]):
+    class Meta:
+        model = BankTransferAccount
+        fields = [
+            "bank_name",
+            "bank_code",
+            "branch_name",
+            "branch_code",
+            "account_type",
+            "account_number",
+            "account_holder_name",
+        ]
+        read_only_fields = fields
+
+
+class BankTransferOutputSerializer(serializers.Serializer[Any]):
+    payment = PaymentSerializer()
+    account = BankTransferAccountSerializer(help_text="The SME's own virtual account at Stripe (振込先).")
+    amount_remaining = serializers.IntegerField(help_text="Yen still to transfer.")
+    reference = serializers.CharField(help_text="Quote it with the transfer: Stripe matches by it first.")
+
+
+class FeeStatementSerializer(serializers.ModelSerializer[FeeStatement]):
+    specialist_name = serializers.CharField(source="specialist.display_name", read_only=True)
+    fee_before_tax_jpy = serializers.IntegerField(read_only=True)
+    is_qualified = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = FeeStatement
+        fields = [
+            "id",
+            "number",
+            "chamber",
+            "specialist",
+            "specialist_name",
+            "month",
+            "issued_on",
+            "is_qualified",
+            "issuer_registration_number",
+            "tax_rate_bps",
+            "gross_jpy",
+            "fee_jpy",
+            "fee_before_tax_jpy",
+            "fee_tax_jpy",
+            "withholding_jpy",
+            "net_jpy",
+        ]
+        read_only_fields = fields
+
+
+class WithholdingQuerySerializer(serializers.Serializer[Any]):
+    company = serializers.UUIDField()
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM: the month the payments were made.")

@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django.http.response import HttpResponseBase
@@ -16,8 +17,9 @@ from api.negotiation import downloads
 from api.permissions import IsChamberAdminOrStaff, IsSme, IsSpecialist, acting_user
 from api.schema import ErrorSerializer
 from billing import export, selectors, stripe_client
-from billing.models import Invoice, Payment, TimeEntry
-from billing.services import connect, hours, payments, refunds, webhooks
+from billing.export import XLSX
+from billing.models import FeeStatement, Invoice, Payment, TimeEntry
+from billing.services import bank_transfers, connect, hours, payments, refunds, webhooks
 from marketplace.downloads import private_download
 
 BILLING_OFF = OpenApiResponse(description="Billing is not configured (STRIPE_SECRET_KEY is not set).")
@@ -106,9 +108,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
         }.get(self.action or "", billing_serializers.InvoiceSerializer)
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action == "pay":
+        if self.action in ("pay", "bank_transfer"):
             return [IsSme()]
-        if self.action in ("void", "export"):
+        if self.action in ("void", "export", "export_xlsx"):
             return [IsChamberAdminOrStaff()]
         return [permissions.IsAuthenticated()]
 
@@ -145,6 +147,34 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
         )
 
     @extend_schema(
+        request=None,
+        responses={
+            200: billing_serializers.BankTransferOutputSerializer,
+            409: OpenApiResponse(
+                description="Not open, the terms name another payment method, or the specialist cannot receive "
+                "payouts yet."
+            ),
+            503: BILLING_OFF,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="bank-transfer")
+    def bank_transfer(self, request: Request, pk: str) -> Response:
+        """Pay by bank transfer (Stripe's Japanese bank transfers): the company's own virtual account
+        and what is still to transfer. Funds are applied as Stripe reports them (partly or wholly);
+        repeating the call answers the same attempt."""
+        started = bank_transfers.pay_by_bank_transfer(invoice=self.get_object(), user=acting_user(request))
+        return Response(
+            billing_serializers.BankTransferOutputSerializer(
+                {
+                    "payment": started.payment,
+                    "account": started.account,
+                    "amount_remaining": started.amount_remaining,
+                    "reference": started.reference,
+                }
+            ).data
+        )
+
+    @extend_schema(
         request=billing_serializers.VoidInputSerializer, responses=billing_serializers.InvoiceDetailSerializer
     )
     @action(detail=True, methods=["post"])
@@ -164,6 +194,36 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingVi
         return private_download(
             export.rows(selectors.invoices_for_export(request.user)),
             filename="invoices.csv",
+            content_type="text/csv; charset=utf-8",
+        )
+
+    @downloads(XLSX, responses={503: BILLING_OFF})
+    @action(detail=False, methods=["get"], url_path="export-xlsx")
+    def export_xlsx(self, request: Request) -> HttpResponseBase:
+        """The same invoices as an Excel workbook: invoice, corporate and registration numbers are
+        text cells (never 8.9E+12)."""
+        return private_download(
+            export.workbook(selectors.invoices_for_export(request.user)),
+            filename="invoices.xlsx",
+            content_type=XLSX,
+        )
+
+    @downloads(
+        "text/csv",
+        parameters=[billing_serializers.WithholdingQuerySerializer],
+        responses={400: OpenApiResponse(ErrorSerializer), 404: OpenApiResponse(ErrorSerializer), 503: BILLING_OFF},
+    )
+    @action(detail=False, methods=["get"])
+    def withholding(self, request: Request) -> HttpResponseBase:
+        """A company's income tax withheld (所得税法204条) from the payments it made in a month, to
+        remit by the 10th of the next month: for its members, its chamber's admins and staff."""
+        query = billing_serializers.WithholdingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = datetime.date.fromisoformat(f"{query.validated_data['month']}-01")
+        company = query.validated_data["company"]
+        return private_download(
+            export.withholding_rows(selectors.withholding_payments(request.user, company, month), month=month),
+            filename=f"withholding-{month:%Y-%m}.csv",
             content_type="text/csv; charset=utf-8",
         )
 
@@ -293,3 +353,41 @@ class TimeEntryViewSet(
             entry=self.get_object(), user=acting_user(request), note=data.validated_data["note"]
         )
         return self._answer(entry)
+
+
+class FeeStatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BillingViewSet):
+    """The chamber's monthly fee invoice and payout statement (支払通知書) to each specialist it paid:
+    the specialist reads their own, the chamber's admins theirs."""
+
+    serializer_class = billing_serializers.FeeStatementSerializer
+    filterset_fields = ["specialist", "month"]
+
+    def get_queryset(self) -> Any:
+        return selectors.fee_statements_visible_to(self.request.user)
+
+    def get_object(self) -> FeeStatement:
+        return selectors.access_fee_statement(self.request.user, self.kwargs["pk"])
+
+    @downloads("application/pdf", responses={503: BILLING_OFF})
+    def fee_invoice_pdf(self, request: Request, pk: str) -> HttpResponseBase:
+        """The chamber's invoice for its fees of the month. Routed in api/urls.py as `fee-invoice.pdf`."""
+        from billing import documents  # reportlab loads on the first PDF only
+
+        statement = self.get_object()
+        return private_download(
+            documents.render_fee_invoice(statement),
+            filename=f"fee-invoice-{statement.number}.pdf",
+            content_type="application/pdf",
+        )
+
+    @downloads("application/pdf", responses={503: BILLING_OFF})
+    def payout_statement_pdf(self, request: Request, pk: str) -> HttpResponseBase:
+        """The payout statement (支払通知書). Routed in api/urls.py as `payout-statement.pdf`."""
+        from billing import documents  # reportlab loads on the first PDF only
+
+        statement = self.get_object()
+        return private_download(
+            documents.render_payout_statement(statement),
+            filename=f"payout-statement-{statement.number}.pdf",
+            content_type="application/pdf",
+        )

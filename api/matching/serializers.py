@@ -232,7 +232,27 @@ class TermsSerializer(serializers.Serializer[Any]):
     payment_due_days = serializers.IntegerField(
         min_value=0, max_value=365, required=False, help_text="Days after the service is received; at most 60."
     )
-    payment_method = serializers.ChoiceField(choices=Engagement.PaymentMethod.choices, required=False)
+    payment_method = serializers.ChoiceField(
+        choices=Engagement.PaymentMethod.choices,
+        required=False,
+        help_text="The one method the invoices offer. Default: the BILLING_DEFAULT_PAYMENT_METHOD setting.",
+    )
+    closing = serializers.ChoiceField(
+        choices=Engagement.Closing.choices,
+        required=False,
+        help_text="month_end (default): calendar months, first and last prorated; anniversary: monthly "
+        "periods from the service start (monthly retainers only).",
+    )
+    tax_treatment = serializers.ChoiceField(
+        choices=Engagement.TaxTreatment.choices,
+        required=False,
+        help_text="Whether fee_jpy includes consumption tax (default) or the tax is added to it.",
+    )
+    withholding = serializers.BooleanField(
+        required=False,
+        help_text="Income tax withheld by the SME (所得税法204条), individuals only. Off by default: "
+        "a tax accountant decides whether the work falls under it.",
+    )
     stated_on = serializers.DateField(read_only=True)
     employment_type = serializers.ChoiceField(choices=AdvisorRequest.EmploymentType.choices, required=False)
     hire_date = serializers.DateField(required=False)

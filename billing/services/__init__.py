@@ -5,12 +5,15 @@
 - `hours`: hours logged on an hourly engagement, confirmed or disputed by the SME.
 - `payments`: paying an invoice (the PaymentIntent and its state), voiding it, and the
   check that a receipt is for captured money.
+- `bank_transfers`: paying by Japanese bank transfer (the SME's virtual account at Stripe, a
+  PaymentIntent funded from its cash balance), and what Stripe reports of the money received.
+- `fee_statements`: each month, the chamber's fee invoice and payout statement to a specialist.
 - `refunds`: a chamber admin's refund, sent to Stripe through the outbox, swept, and applied
   once when Stripe reports it.
 - `webhooks`: Stripe's events received, stored once, processed once, swept and reconciled,
   each dispatched to the module above that owns its effect.
 
 Imports run one way: `webhooks` → `refunds` → `payments`, and `webhooks` → `payments`,
-`connect`; `hours` stands alone. None imports `webhooks`, and none imports billing's tasks
-(work is enqueued by registered name).
+`connect`, `bank_transfers` → `payments`; `hours` and `fee_statements` stand alone. None
+imports `webhooks`, and none imports billing's tasks (work is enqueued by registered name).
 """

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,7 @@ class PaymentStart:
     client_secret: str
 
 
-def _payout_account(invoice: Invoice) -> ConnectedAccount:
+def payout_account(invoice: Invoice) -> ConnectedAccount:
     """The specialist's account, if Stripe lets it receive payouts; else the specialist is told
     (once per invoice, committed even though the payer's request fails) and the payer gets a 409."""
     specialist = invoice.engagement.specialist
@@ -60,10 +61,23 @@ def _payout_account(invoice: Invoice) -> ConnectedAccount:
     )
 
 
-def _attempt(invoice: Invoice, user: User, account: ConnectedAccount, *, new_card: bool) -> Payment:
+def ensure_offered(invoice: Invoice, method: str) -> None:
+    """An invoice is paid only by the method its engagement's terms name (an invoice from before
+    the terms named one takes either)."""
+    if invoice.payment_method and invoice.payment_method != method:
+        raise Conflict(
+            _("The terms name %(method)s as the way to pay this invoice.")
+            % {"method": invoice.get_payment_method_display()}
+        )
+
+
+def attempt(
+    invoice: Invoice, user: User | None, account: ConnectedAccount, *, new_card: bool = False, method: str = "card"
+) -> Payment:
     """The invoice's attempt in flight, or a new one. Before a new attempt, earlier ones still
     payable at Stripe (a failed one, or one a new card replaces) are canceled there, so two
-    attempts can never both be paid."""
+    attempts can never both be paid. The attempt charges what the SME owes: the amount less
+    the income tax it withholds; the platform fee goes to the chamber, the rest to the specialist."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if invoice.status != Invoice.Status.OPEN:
@@ -86,9 +100,10 @@ def _attempt(invoice: Invoice, user: User, account: ConnectedAccount, *, new_car
         try:
             payment = Payment.objects.create(
                 invoice=invoice,
-                amount_jpy=invoice.amount_jpy,
+                method=method,
+                amount_jpy=invoice.amount_due_jpy,
                 application_fee_jpy=invoice.platform_fee_jpy,
-                specialist_share_jpy=invoice.specialist_share_jpy,
+                specialist_share_jpy=invoice.payout_jpy,
                 destination_account=account.account_id,
                 created_by=user,
             )
@@ -115,8 +130,9 @@ def pay_invoice(*, invoice: Invoice, user: User, payment_method: str = "") -> Pa
     with one (from Stripe.js) it is confirmed here, and a decline is a 402."""
     stripe_client.ensure_configured()
     access.ensure_member(user, invoice.engagement.company_id, _("Invoice not found."))
-    account = _payout_account(invoice)
-    payment = _attempt(invoice, user, account, new_card=bool(payment_method))
+    ensure_offered(invoice, Payment.Method.CARD)
+    account = payout_account(invoice)
+    payment = attempt(invoice, user, account, new_card=bool(payment_method))
     if payment.payment_intent_id:
         intent = stripe_client.retrieve_payment_intent(payment.payment_intent_id)
     else:
@@ -132,17 +148,17 @@ def pay_invoice(*, invoice: Invoice, user: User, payment_method: str = "") -> Pa
             )
         except PaymentDeclined as exc:
             with transaction.atomic():
-                _link_intent(payment, exc.context.get("payment_intent", ""))
+                link_intent(payment, exc.context.get("payment_intent", ""))
                 _apply_intent_state(payment, "requires_payment_method", failure=str(exc.message))
             raise
-        _link_intent(payment, intent.id)
+        link_intent(payment, intent.id)
     with transaction.atomic():
         _apply_intent_state(payment, intent.status, failure=intent.failure)
     payment.refresh_from_db()
     return PaymentStart(payment=payment, intent_status=intent.status, client_secret=intent.client_secret)
 
 
-def _link_intent(payment: Payment, intent_id: str) -> None:
+def link_intent(payment: Payment, intent_id: str) -> None:
     if intent_id:
         Payment.objects.filter(pk=payment.pk, payment_intent_id__isnull=True).update(payment_intent_id=intent_id)
         payment.refresh_from_db()
@@ -180,6 +196,8 @@ def payment_succeeded(payment: Payment) -> str:
     the capture (events out of order)."""
     now = timezone.now()
     moved = forward_transition(payment, to=Payment.Status.SUCCEEDED, by=None, succeeded_at=now)
+    # A bank transfer paid in full: all of it was received, whatever partial event comes late.
+    Payment.objects.filter(pk=payment.pk, method=Payment.Method.BANK_TRANSFER).update(funded_jpy=F("amount_jpy"))
     invoice = Invoice.objects.select_related("engagement__specialist__user", "engagement__request").get(
         pk=payment.invoice_id
     )
@@ -199,7 +217,7 @@ def payment_succeeded(payment: Payment) -> str:
     return "applied" if moved else "ignored: already there"
 
 
-def _payment_of(intent: dict[str, Any]) -> Payment | None:
+def payment_of(intent: dict[str, Any]) -> Payment | None:
     """Our attempt behind a PaymentIntent: by the id we put in its metadata, else by its id."""
     ours = stripe_client.text_field(stripe_client.object_field(intent, "metadata"), "payment")
     if ours:
@@ -216,7 +234,7 @@ def _payment_of(intent: dict[str, Any]) -> Payment | None:
 def apply_intent_event(intent: dict[str, Any], state: str) -> str:
     """A PaymentIntent event from Stripe (`state`: the intent status it stands for), applied to
     our attempt behind it, if the amount is ours."""
-    payment = _payment_of(intent)
+    payment = payment_of(intent)
     if payment is None:
         return "ignored: not one of our payments"
     amount = stripe_client.whole_field(intent, "amount")
@@ -225,7 +243,7 @@ def apply_intent_event(intent: dict[str, Any], state: str) -> str:
             "PaymentIntent %s amount %s differs from payment %s", intent.get("id"), intent.get("amount"), payment.pk
         )
         return "ignored: the amount differs from ours"
-    _link_intent(payment, stripe_client.id_field(intent, "id"))
+    link_intent(payment, stripe_client.id_field(intent, "id"))
     error = stripe_client.object_field(intent, "last_payment_error")
     failure = (stripe_client.text_field(error, "message") or _("The payment failed.")) if state != "succeeded" else ""
     return _apply_intent_state(payment, state, failure=failure)

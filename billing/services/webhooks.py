@@ -1,7 +1,7 @@
 """Stripe's webhooks, applied exactly once: each event is checked, stored once by its id,
 processed once through the outbox (swept if the broker lost the message, reconciled against
 Stripe's own list if the delivery was lost), and dispatched to the module that owns its
-effect (`connect`, `payments`, `refunds`), whose transitions only move forward."""
+effect (`connect`, `payments`, `bank_transfers`, `refunds`), whose transitions only move forward."""
 
 import datetime
 import math
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from billing import stripe_client
 from billing.models import StripeEvent
-from billing.services import connect, payments, refunds
+from billing.services import bank_transfers, connect, payments, refunds
 from marketplace import outbox
 from marketplace.celery import send, send_on_commit
 from marketplace.errors import ValidationFailed
@@ -153,4 +153,10 @@ def _apply(row: StripeEvent) -> str:
         return payments.apply_intent_event(obj, INTENT_STATES[row.type])
     if row.type in REFUND_EVENTS:
         return refunds.apply_refund_event(obj)
+    if row.type == "payment_intent.partially_funded":
+        return bank_transfers.apply_partial_funding(obj)
+    if row.type == "customer_cash_balance_transaction.created":
+        return bank_transfers.record_cash_balance_transaction(obj, created=row.created)
+    if row.type == "cash_balance.funds_available":
+        return bank_transfers.apply_funds_available(obj, event_id=row.event_id)
     return "ignored: no handler"

@@ -62,6 +62,10 @@ def invoice(alice_company, sme_alice, specialist_bob):
         specialist_share_jpy=1,
         issued_on=datetime.date(2026, 11, 1),
         due_on=datetime.date(2026, 11, 30),
+        legal_due_on=datetime.date(2026, 11, 30),
+        tax_rate_bps=1000,
+        taxable_jpy=1,
+        tax_jpy=0,
     )
 
 
@@ -79,7 +83,11 @@ def test_refunds_applied_through_stripes_events_keep_the_payment_within_what_was
     fee = money.platform_fee(amount, fee_bps)
     with transaction.atomic():
         Invoice.objects.filter(pk=invoice.pk).update(
-            amount_jpy=amount, fee_bps=fee_bps, platform_fee_jpy=fee, specialist_share_jpy=amount - fee
+            amount_jpy=amount,
+            fee_bps=fee_bps,
+            platform_fee_jpy=fee,
+            specialist_share_jpy=amount - fee,
+            taxable_jpy=amount,
         )
         payment = Payment.objects.create(
             invoice=invoice,

@@ -8,11 +8,13 @@ SERVICES = ROOT / "billing" / "services"
 
 # Who may import whom among the service modules (webhooks dispatches; refunds settle payments).
 ALLOWED = {
+    "bank_transfers": {"payments"},
     "connect": set(),
+    "fee_statements": set(),
     "hours": set(),
     "payments": set(),
     "refunds": {"payments"},
-    "webhooks": {"connect", "payments", "refunds"},
+    "webhooks": {"bank_transfers", "connect", "payments", "refunds"},
 }
 
 

@@ -22,7 +22,20 @@ marker):
 - refusal of parameters the installed SDK's typed params do not name (a misspelling is a
   400, as at Stripe);
 - faults: POST /_sim/faults {"drop_response": "/v1/payment_intents", "times": 1} makes the
-  next such request do its work and then close the connection without an answer.
+  next such request do its work and then close the connection without an answer;
+- Japanese bank transfers (customer_balance / jp_bank_transfer), which localstripe lacks
+  entirely: a customer's virtual account (POST /v1/customers/{id}/funding_instructions, the same
+  zengin address on every call), PaymentIntents paid from the cash balance (created with
+  `payment_method_data[type]=customer_balance`, confirmed: `requires_action` with
+  `next_action.display_bank_transfer_instructions`; retrieve and cancel), and Stripe's own test
+  helper POST /v1/test_helpers/customers/{id}/fund_cash_balance (amount, reference): the transfer
+  funds the cash balance and is applied to the customer's open PaymentIntent (the one whose
+  reference matches, else the oldest), emitting `customer_cash_balance_transaction.created`
+  (funded, applied_to_payment), `payment_intent.partially_funded` or `payment_intent.succeeded`,
+  and `cash_balance.funds_available` for what is left over (an over-payment);
+- webhook faults for the simulated events: POST /_sim/webhooks/hold keeps them back, POST
+  /_sim/webhooks/release {"reverse": true, "twice": true} delivers what was held, newest first
+  and each twice (Stripe delivers at least once and in no set order).
 localstripe's dump-to-disk is switched off: every run starts empty.
 """
 
@@ -42,6 +55,7 @@ from localstripe.errors import UserError
 from localstripe.resources import Event, PaymentIntent, Refund, schedule_webhook
 from stripe.params._account_create_params import AccountCreateParams
 from stripe.params._account_link_create_params import AccountLinkCreateParams
+from stripe.params._customer_funding_instructions_create_params import CustomerFundingInstructionsCreateParams
 from stripe.params._payment_intent_create_params import PaymentIntentCreateParams
 from stripe.params._refund_create_params import RefundCreateParams
 
@@ -57,6 +71,7 @@ ACCOUNT_FIELDS = set(AccountCreateParams.__annotations__) - _OPTIONS
 LINK_FIELDS = set(AccountLinkCreateParams.__annotations__) - _OPTIONS
 INTENT_FIELDS = set(PaymentIntentCreateParams.__annotations__) - _OPTIONS
 REFUND_FIELDS = set(RefundCreateParams.__annotations__) - _OPTIONS
+FUNDING_FIELDS = set(CustomerFundingInstructionsCreateParams.__annotations__) - _OPTIONS
 # What localstripe itself understands; other (valid) parameters are the simulation's.
 LOCAL_INTENT = {"amount", "currency", "customer", "payment_method", "metadata", "payment_method_types",
                 "capture_method", "payment_method_options", "confirm", "off_session", "expand"}  # fmt: skip
@@ -166,6 +181,20 @@ async def _deliver(event: dict[str, Any]) -> None:
                 pass  # one delivery, no retries: as localstripe
 
 
+def _emit(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """A signed delivery of a simulated event to every registered webhook (or held back)."""
+    event = {
+        "id": f"evt_{secrets.token_hex(8)}", "object": "event", "type": kind, "created": int(time.time()),
+        "data": {"object": dict(obj)}, "simulated": True,
+    }  # fmt: skip
+    if HOLD["on"]:
+        HELD.append(event)
+    else:
+        DELIVERIES.add(task := asyncio.ensure_future(_deliver(event)))
+        task.add_done_callback(DELIVERIES.discard)
+    return event
+
+
 def _remember(key: str, status: int, body: dict[str, Any]) -> None:
     if key:
         REPLAYS[key] = (status, body)
@@ -180,8 +209,189 @@ def _answer(request: web.Request, body: dict[str, Any], status: int = 200) -> we
     return web.json_response(body, status=status)
 
 
+# --- SIMULATED Japanese bank transfers (customer_balance / jp_bank_transfer) -------------------
+
+CASH_INTENTS: dict[str, dict[str, Any]] = {}  # PaymentIntent id -> the simulated intent
+CASH_BALANCES: dict[str, int] = {}  # customer id -> yen in the cash balance, not yet applied
+HOLD = {"on": False}
+HELD: list[dict[str, Any]] = []
+
+
+def _virtual_account(customer_id: str) -> dict[str, str]:
+    """One fixed zengin address per customer (Stripe's are per customer too)."""
+    digits = str(int(hashlib.sha256(customer_id.encode()).hexdigest(), 16))[-7:]
+    return {
+        "bank_name": "シミュレーション銀行", "bank_code": "0999", "branch_name": "テスト支店", "branch_code": "123",
+        "account_type": "futsu", "account_number": digits, "account_holder_name": "ﾃｽﾄ(ｶ",
+    }  # fmt: skip
+
+
+def _customer_exists(customer_id: str) -> bool:
+    return f"customer:{customer_id}" in resources.store
+
+
+async def funding_instructions(request: web.Request) -> web.Response:
+    customer_id = request.match_info["id"]
+    if not _customer_exists(customer_id):
+        return _error(404, f"No such customer: '{customer_id}'", "customer")
+    data = await _form(request)
+    unknown = _unknown(data, FUNDING_FIELDS)
+    if unknown:
+        return _error(400, f"Received unknown parameter: {unknown}", unknown)
+    if (data.get("bank_transfer") or {}).get("type") != "jp_bank_transfer" or data.get("currency") != "jpy":
+        return _error(400, "Only jp_bank_transfer in jpy is simulated.", "bank_transfer[type]")
+    address = {"type": "zengin", "supported_networks": ["zengin"], "zengin": _virtual_account(customer_id)}
+    body = {
+        "object": "funding_instructions", "currency": "jpy", "funding_type": "bank_transfer", "livemode": False,
+        "bank_transfer": {"country": "JP", "type": "jp_bank_transfer", "financial_addresses": [address]},
+        "simulated": True,
+    }  # fmt: skip
+    return web.json_response(body)
+
+
+def _cash_intent(data: dict[str, Any], connect: dict[str, Any]) -> dict[str, Any]:
+    intent_id = f"pi_{secrets.token_hex(12)}"
+    customer_id = str(data.get("customer") or "")
+    amount = int(data["amount"])
+    return {
+        "id": intent_id, "object": "payment_intent", "amount": amount, "amount_received": 0,
+        "currency": data.get("currency"), "customer": customer_id, "status": "requires_action",
+        "client_secret": f"{intent_id}_secret_{secrets.token_hex(8)}", "created": int(time.time()),
+        "metadata": data.get("metadata") or {}, "payment_method_types": ["customer_balance"],
+        "application_fee_amount": connect.get("application_fee_amount"),
+        "transfer_data": connect.get("transfer_data"),
+        "next_action": {"type": "display_bank_transfer_instructions", "display_bank_transfer_instructions": {
+            "type": "jp_bank_transfer", "currency": "jpy", "amount_remaining": amount,
+            "reference": secrets.token_hex(4).upper(),
+            "financial_addresses": [{"type": "zengin", "zengin": _virtual_account(customer_id)}],
+        }},
+        "simulated": True,
+    }  # fmt: skip
+
+
+async def create_cash_intent(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
+    """A PaymentIntent paid from the customer's cash balance: confirmed, it waits for a transfer."""
+    customer_id = str(data.get("customer") or "")
+    if not _customer_exists(customer_id):
+        return _error(400, "A customer_balance PaymentIntent needs an existing customer.", "customer")
+    options = (data.get("payment_method_options") or {}).get("customer_balance") or {}
+    if (
+        options.get("funding_type") != "bank_transfer"
+        or (options.get("bank_transfer") or {}).get("type") != "jp_bank_transfer"
+    ):
+        return _error(400, "Only jp_bank_transfer funding is simulated.", "payment_method_options")
+    if data.get("currency") != "jpy" or str(data.get("confirm")).lower() != "true":
+        return _error(400, "Simulated bank transfers are confirmed JPY intents.", "confirm")
+    connect: dict[str, Any] = {name: data[name] for name in ("application_fee_amount", "transfer_data") if name in data}
+    destination = (connect.get("transfer_data") or {}).get("destination")
+    if destination is not None and not (ACCOUNTS.get(destination) or {}).get("payouts_enabled"):
+        return _error(400, "The destination account cannot receive transfers yet.", "transfer_data[destination]")
+    if "application_fee_amount" in connect:
+        connect["application_fee_amount"] = int(connect["application_fee_amount"])
+    intent = _cash_intent(data, connect)
+    CASH_INTENTS[intent["id"]] = intent
+    CONNECT[intent["id"]] = {"destination": destination, "application_fee_amount": connect.get(
+        "application_fee_amount", 0), "refunds": [], "other": {}}  # fmt: skip
+    _remember(key, 200, intent)
+    return _answer(request, intent)
+
+
+def _apply_balance(customer_id: str, reference: str) -> None:
+    """Stripe's automatic reconciliation, simulated: the balance goes to the open intent whose
+    reference matches, else the oldest open one; what no intent takes stays (funds_available)."""
+    open_intents = sorted(
+        (i for i in CASH_INTENTS.values() if i["customer"] == customer_id and i["status"] == "requires_action"),
+        key=lambda i: i["created"],
+    )
+    matched = [
+        i for i in open_intents if i["next_action"]["display_bank_transfer_instructions"]["reference"] == reference
+    ]
+    for intent in matched or open_intents[:1]:
+        instructions = intent["next_action"]["display_bank_transfer_instructions"]
+        applied = min(CASH_BALANCES[customer_id], instructions["amount_remaining"])
+        if applied <= 0:
+            break
+        CASH_BALANCES[customer_id] -= applied
+        instructions["amount_remaining"] -= applied
+        intent["amount_received"] += applied
+        _emit("customer_cash_balance_transaction.created", {
+            "id": f"ccsbtxn_{secrets.token_hex(8)}", "object": "customer_cash_balance_transaction",
+            "type": "applied_to_payment", "customer": customer_id, "currency": "jpy", "net_amount": -applied,
+            "ending_balance": CASH_BALANCES[customer_id], "created": int(time.time()),
+            "applied_to_payment": {"payment_intent": intent["id"]},
+        })  # fmt: skip
+        if instructions["amount_remaining"] == 0:
+            intent["status"] = "succeeded"
+            intent["next_action"] = None
+            _emit("payment_intent.succeeded", intent)
+        else:
+            _emit("payment_intent.partially_funded", intent)
+    if CASH_BALANCES[customer_id] > 0:
+        _emit("cash_balance.funds_available", {
+            "object": "cash_balance", "customer": customer_id, "available": {"jpy": CASH_BALANCES[customer_id]},
+            "settings": {"reconciliation_mode": "automatic"},
+        })  # fmt: skip
+
+
+async def fund_cash_balance(request: web.Request) -> web.Response:
+    """Stripe's test helper: a bank transfer of `amount` yen arrives at the customer's account."""
+    customer_id = request.match_info["id"]
+    if not _customer_exists(customer_id):
+        return _error(404, f"No such customer: '{customer_id}'", "customer")
+    data = await _form(request)
+    amount = int(data.get("amount") or 0)
+    if amount <= 0 or data.get("currency") != "jpy":
+        return _error(400, "A positive amount in jpy.", "amount")
+    CASH_BALANCES[customer_id] = CASH_BALANCES.get(customer_id, 0) + amount
+    funded = {
+        "id": f"ccsbtxn_{secrets.token_hex(8)}", "object": "customer_cash_balance_transaction", "type": "funded",
+        "customer": customer_id, "currency": "jpy", "net_amount": amount, "ending_balance": CASH_BALANCES[customer_id],
+        "created": int(time.time()), "funded": {"bank_transfer": {"type": "jp_bank_transfer",
+                                                                  "reference": data.get("reference")}},
+        "simulated": True,
+    }  # fmt: skip
+    _emit("customer_cash_balance_transaction.created", funded)
+    _apply_balance(customer_id, str(data.get("reference") or ""))
+    return web.json_response(funded)
+
+
+async def cash_intent_action(request: web.Request, intent: dict[str, Any], action: str) -> web.Response:
+    if action == "cancel":
+        if intent["status"] == "succeeded":
+            return _error(400, "You cannot cancel this PaymentIntent because it has a status of succeeded.")
+        if intent["status"] != "canceled":
+            intent["status"] = "canceled"
+            _emit("payment_intent.canceled", intent)
+    return web.json_response(intent)
+
+
+async def hold_webhooks(request: web.Request) -> web.Response:
+    HOLD["on"] = True
+    return web.json_response({"held": len(HELD)})
+
+
+async def release_webhooks(request: web.Request) -> web.Response:
+    """Deliver what was held: in reverse order and twice each when asked (one after the other)."""
+    data = await request.json() if request.can_read_body else {}
+    events = list(reversed(HELD)) if data.get("reverse") else list(HELD)
+    HELD.clear()
+    HOLD["on"] = False
+    for event in events:
+        for _time in range(2 if data.get("twice") else 1):
+            await _deliver(event)
+    return web.json_response({"delivered": [event["type"] for event in events]})
+
+
+async def cash_balance_of(request: web.Request) -> web.Response:
+    customer_id = request.match_info["id"]
+    intents = [i for i in CASH_INTENTS.values() if i["customer"] == customer_id]
+    return web.json_response({"available": CASH_BALANCES.get(customer_id, 0), "intents": intents, "simulated": True})
+
+
 @checked_create(INTENT_FIELDS)
 async def create_payment_intent(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
+    if (data.get("payment_method_data") or {}).get("type") == "customer_balance":
+        return await create_cash_intent(request, key, data)
     connect = {name: data.pop(name) for name in list(data) if name not in LOCAL_INTENT}
     destination = (connect.get("transfer_data") or {}).get("destination")
     fee = int(connect.get("application_fee_amount") or 0)
@@ -292,8 +502,12 @@ async def simulation(request: web.Request, handler: Any) -> web.StreamResponse:
     if route is not None:
         return await route(request)
     parts = request.path.split("/")
+    if len(parts) >= 4 and parts[2] == "payment_intents" and parts[3] in CASH_INTENTS:
+        return await cash_intent_action(request, CASH_INTENTS[parts[3]], parts[4] if len(parts) == 5 else "")
     if request.method == "POST" and len(parts) == 5 and parts[2] == "payment_intents" and parts[4] == "_authenticate":
         return await authenticate(request)
+    if request.method == "POST" and len(parts) == 5 and parts[2] == "customers" and parts[4] == "funding_instructions":
+        return await funding_instructions(request)
     return await handler(request)
 
 
@@ -310,6 +524,10 @@ def main() -> None:
     app.router.add_post("/_sim/faults", faults)
     app.router.add_get("/_sim/faults", faults)
     app.router.add_get("/_sim/count/{kind}", count_of)
+    app.router.add_post("/v1/test_helpers/customers/{id}/fund_cash_balance", fund_cash_balance)
+    app.router.add_get("/_sim/cash_balance/{id}", cash_balance_of)
+    app.router.add_post("/_sim/webhooks/hold", hold_webhooks)
+    app.router.add_post("/_sim/webhooks/release", release_webhooks)
     app.middlewares.append(simulation)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None)
 
