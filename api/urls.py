@@ -58,5 +58,6 @@ urlpatterns = [
         billing.FeeStatementViewSet.as_view({"get": "payout_statement_pdf"}),
         name="payout-statement-pdf",
     ),
+    path("", include("api.diagnosis.urls")),
     path("", include(router.urls)),
 ]

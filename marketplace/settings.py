@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "incidents",
     "django_htmx",
     "web",
+    "diagnosis",
     "api",
 ]
 
@@ -379,6 +380,7 @@ SPECTACULAR_SETTINGS = {
         "TimeEntryStatusEnum": "billing.models.TimeEntry.Status",
         # The terms, their invoices and the payments name one set of payment methods.
         "PaymentMethodEnum": "matching.models.Engagement.PaymentMethod",
+        "DiagnosisStatusEnum": "diagnosis.models.Diagnosis.Status",
     },
 }
 
