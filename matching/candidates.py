@@ -20,6 +20,8 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import CompanyMembership
+from incidents.categories import IncidentCategory
+from incidents.models import IncidentReport
 from marketplace import bulk
 from matching import capacity
 from matching.models import AdvisorRequest, MatchRun, Proposal, RequiredSkill
@@ -28,6 +30,7 @@ from talent.models import Certification, RequestKind, Skill, Specialist, Special
 KINDS: list[str] = [RequestKind.ADVISOR, RequestKind.SPOT, RequestKind.INCIDENT, RequestKind.HIRE]
 INDUSTRIES = ["manufacturing", "wholesale", "retail", "services", "other"]
 INDUSTRY_BITS = {name: 1 << bit for bit, name in enumerate(INDUSTRIES)}
+INCIDENT_CATEGORIES: list[str] = list(IncidentCategory.values)
 
 
 @dataclass
@@ -48,6 +51,7 @@ class SpecialistPool:
     has_riss: np.ndarray
     has_sg: np.ndarray
     user_ids: np.ndarray  # bulk.UUID, in pool order
+    handled: np.ndarray  # (len(INCIDENT_CATEGORIES), M) incident reports per category of their engagements
     derived: dict[str, np.ndarray] = field(default_factory=dict)  # computed once per pool (scoring)
 
     @property
@@ -76,6 +80,7 @@ class RequestBatch:
     slots: np.ndarray  # slots still open in this run
     skills: list[list[tuple[int, int]]]  # (skill row, min level)
     excluded: list[np.ndarray]  # specialist indices this request must not get
+    incident_category: np.ndarray  # index into INCIDENT_CATEGORIES, -1 when the request names none
 
     @property
     def size(self) -> int:
@@ -226,6 +231,7 @@ def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray |
         has_riss=np.zeros(count, dtype=bool),
         has_sg=np.zeros(count, dtype=bool),
         user_ids=user_ids,
+        handled=np.zeros((len(INCIDENT_CATEGORIES), count), dtype=np.int64),
     )
     # Every row of the bank (or of the subset): rows of inactive specialists are dropped here,
     # which measured cheaper than joining each table to the specialists' status.
@@ -254,6 +260,15 @@ def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray |
     at, keep = _in_pool(ids, owner)
     pool.has_riss[at[riss[keep]]] = True
     pool.has_sg[at[~riss[keep]]] = True
+    # Incidents each handled before, by category: one row per report of their engagements.
+    reports = IncidentReport.objects.filter(**{f"engagement__{key}": value for key, value in within.items()})
+    owner, category = bulk.columns(
+        reports.values_list("engagement__specialist_id", _code("category", INCIDENT_CATEGORIES)),
+        [bulk.UUID, np.int64],
+    )
+    at, keep = _in_pool(ids, owner)
+    known = category[keep] >= 0
+    np.add.at(pool.handled, (category[keep][known], at[known]), 1)
     return pool
 
 
@@ -280,6 +295,7 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
         urgent,
         slots,
         company_ids,
+        incident_category,
     ) = bulk.columns(
         requests.order_by()
         .annotate(
@@ -290,6 +306,7 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
             _urgent=Case(
                 When(Q(urgency="urgent") | Q(personal_data_leak=True), then=Value(True)), default=Value(False)
             ),
+            _incident_category=_code("incident_category", INCIDENT_CATEGORIES),
         )
         .values_list(
             "id",
@@ -303,8 +320,9 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
             "_urgent",
             "slots",
             "company_id",
+            "_incident_category",
         ),
-        [bulk.UUID, np.int64, np.int64, bool, bool, np.int64, np.int64, np.int64, bool, np.int32, bulk.UUID],
+        [bulk.UUID, np.int64, np.int64, bool, bool, np.int64, np.int64, np.int64, bool, np.int32, bulk.UUID, np.int64],
         sort=True,
     )
     count = ids.size
@@ -361,6 +379,7 @@ def load_requests(run: MatchRun, pool: SpecialistPool, skills: dict[int, int]) -
         slots=np.maximum(slots - taken, 0),
         skills=required,
         excluded=[np.array(items, dtype=np.int64) for items in excluded],
+        incident_category=incident_category,
     )
 
 

@@ -147,6 +147,8 @@ def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...
     proximity = np.where(pool.prefecture[s_of] == prefecture, "same", np.where(travels, "travels", "remote"))
     rating = pool.rating[s_of]
     urgent = requests.urgent[r_of]
+    category = requests.incident_category[r_of]
+    handled = np.where(category >= 0, pool.handled[np.maximum(category, 0), s_of], 0)
     points = planned.points[:, kept].T.tolist()
     rank = scoring.place_in_group(r_of) + 1
     now = timezone.now()
@@ -163,14 +165,15 @@ def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...
             bulk.JsonText(breakdown % tuple(row)),
             bulk.JsonText(
                 f'{{"level":{lvl!r},"certification":"{cert}","proximity":"{near}",'
-                f'"rating":{"null" if stars != stars else repr(stars)},"urgent":{"true" if hurry else "false"}}}'
+                f'"rating":{"null" if stars != stars else repr(stars)},"urgent":{"true" if hurry else "false"},'
+                f'"handled":{cases}}}'
             ),
             place,
             "pending_review",
             "",
             now,
         )
-        for r, s, score, row, lvl, cert, near, stars, hurry, place in zip(
+        for r, s, score, row, lvl, cert, near, stars, hurry, cases, place in zip(
             r_of.tolist(),
             s_of.tolist(),
             edges.score[kept].tolist(),
@@ -180,6 +183,7 @@ def _rows(run: MatchRun, planned: Plan, kept: np.ndarray) -> list[tuple[Any, ...
             proximity.tolist(),
             rating.tolist(),
             urgent.tolist(),
+            handled.tolist(),
             rank.tolist(),
             strict=True,
         )

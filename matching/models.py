@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Chamber, Company
+from incidents.categories import IncidentCategory
 from matching import reasons
 from talent.models import RequestKind, Skill, Specialist
 
@@ -79,6 +80,11 @@ class AdvisorRequest(models.Model):
     personal_data_leak = models.BooleanField(_("personal-data leak"), default=False)
     leak_deliberate = models.BooleanField(_("leak caused deliberately"), default=False)
     aware_at = models.DateTimeField(_("became aware at"), null=True, blank=True)
+    # An incident request may say what happened: specialists who handled that category of
+    # incident before score higher (matching.scoring, component incident_history).
+    incident_category = models.CharField(
+        _("incident category"), max_length=30, choices=IncidentCategory.choices, blank=True, default=""
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +100,9 @@ class AdvisorRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(personal_data_leak=True) | Q(kind="incident", aware_at__isnull=False),
                 name="leak_is_an_incident_with_awareness_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(incident_category="") | Q(kind="incident"), name="incident_category_only_on_incidents"
             ),
         ]
         indexes = [models.Index(fields=["status", "company"], name="request_status_idx")]

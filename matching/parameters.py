@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from marketplace.errors import ValidationFailed
 
 DEFAULT_WEIGHTS: dict[str, int] = {
-    "skills": 350,  # coverage and depth of the required skills
+    "skills": 310,  # coverage and depth of the required skills
     "certification": 150,  # RISS counts more than SG
     "industry": 100,  # has worked in the company's industry
     "proximity": 100,  # same prefecture, travels there, or remote
     "rate_fit": 100,  # price well inside the budget
     "rating": 150,  # average review; unrated counts as middling
     "workload": 50,  # free capacity now
+    # Handled incidents of the category an incident request states (incident reports); small,
+    # a preference among those who qualify. Taken from skills, so the total stays 1000.
+    "incident_history": 40,
 }
 MAX_TOTAL_WEIGHT = 1000
 DEFAULT_TOP_K = 30

@@ -29,6 +29,7 @@ def _templates(language: str) -> dict[str, str]:
             "rate_fit": _("Rate fit: %(points)d points."),
             "rating": _("Average review %(rating).1f."),
             "urgent": _("Urgent request: free capacity weighed up."),
+            "handled": _("Handled %(count)d earlier incident(s) of this kind."),
         }
 
 
@@ -50,5 +51,7 @@ def render(breakdown: dict[str, int], facts: dict[str, Any]) -> dict[str, list[s
             lines.append(text["rating"] % {"rating": facts["rating"]})
         if facts["urgent"]:
             lines.append(text["urgent"])
+        if facts.get("handled"):
+            lines.append(text["handled"] % {"count": facts["handled"]})
         result[language] = lines
     return result

@@ -16,6 +16,9 @@ from matching.parameters import DEFAULT_WEIGHTS
 COMPONENTS = list(DEFAULT_WEIGHTS)
 # Urgent requests (incidents, personal-data leaks) weigh immediate availability up.
 URGENT_WORKLOAD_FACTOR = 3
+# Incidents of the request's category handled before: full points from this many on.
+HANDLED_ENOUGH = 3
+INCIDENT_HISTORY = COMPONENTS.index("incident_history")
 
 
 @dataclass
@@ -88,6 +91,9 @@ def score(
         values[4] = 1 - pool.hourly[candidates] / budget
     else:
         values[4] = 0.5
+    category = int(requests.incident_category[r])
+    if category >= 0:
+        values[INCIDENT_HISTORY] = np.minimum(pool.handled[category, candidates], HANDLED_ENOUGH) / HANDLED_ENOUGH
     np.clip(values, 0.0, 1.0, out=values)
     weight_vector = _weights_for(weights, bool(requests.urgent[r]))
     points = np.floor(values * weight_vector[:, None] + 1e-9).astype(np.int64)

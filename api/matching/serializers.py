@@ -58,6 +58,7 @@ class RequestSerializer(serializers.ModelSerializer[AdvisorRequest]):
             "personal_data_leak",
             "leak_deliberate",
             "aware_at",
+            "incident_category",
             "appi_clocks",
             "status",
             "published_at",
@@ -139,6 +140,7 @@ class RequestSummarySerializer(serializers.Serializer[AdvisorRequest]):
     urgency = serializers.CharField()
     is_urgent = serializers.BooleanField()
     employment_type = serializers.CharField()
+    incident_category = serializers.CharField()
     company_prefecture = serializers.CharField(source="company.prefecture")
     company_industry = serializers.CharField(source="company.industry")
     company_size_class = serializers.CharField(source="company.size_class")

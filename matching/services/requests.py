@@ -33,6 +33,7 @@ REQUEST_FIELDS = frozenset(
         "personal_data_leak",
         "leak_deliberate",
         "aware_at",
+        "incident_category",
     }
 )
 
@@ -50,6 +51,8 @@ def _check_request(request: AdvisorRequest) -> None:
             errors["aware_at"] = _("Say when the leak became known: the APPI clocks start then.")
         elif request.aware_at > timezone.now():
             errors["aware_at"] = _("The time of awareness cannot be in the future.")
+    if request.incident_category and request.kind != RequestKind.INCIDENT:
+        errors["incident_category"] = _("Only incident requests state an incident category.")
     if request.kind == RequestKind.HIRE and not request.employment_type:
         errors["employment_type"] = _("Choose full-time or part-time for a hire.")
     if errors:
