@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Company, User
-from billing.models import FeeStatement, Invoice, InvoiceLine, Payment, Refund, TimeEntry
+from billing.models import ConnectedAccount, FeeStatement, Invoice, InvoiceLine, Payment, Refund, TimeEntry
 from marketplace.errors import get_or_not_found
 
 
@@ -124,3 +124,11 @@ def withholding_payments(
         .select_related("invoice__engagement__specialist", "invoice__engagement__request")
         .order_by("succeeded_at", "id")
     )
+
+
+def own_connected_account(user: User | AnonymousUser) -> ConnectedAccount | None:
+    """The signed-in specialist's Stripe Connect account, if one was created (what payouts can do)."""
+    actor = access.active_user(user)
+    if actor is None:
+        return None
+    return ConnectedAccount.objects.filter(specialist__user=actor).first()

@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import access
@@ -23,6 +23,30 @@ def requests_visible_to(user: User | AnonymousUser) -> QuerySet[AdvisorRequest]:
 
 def access_request(user: User | AnonymousUser, request_id: uuid.UUID | str) -> AdvisorRequest:
     return get_or_not_found(requests_visible_to(user), request_id, _("Request not found."))
+
+
+# Where a request's proposals stand, as its company may know it: counts only, never who, until a
+# specialist accepts (Proposal.VISIBLE_TO_SME). One rule for the API's request detail and the pages.
+PIPELINE = {
+    "waiting_for_review": Q(proposals__status=Proposal.Status.PENDING_REVIEW),
+    "waiting_for_specialists": Q(proposals__status=Proposal.Status.APPROVED),
+    "accepted": Q(proposals__status__in=Proposal.VISIBLE_TO_SME),
+}
+
+
+def with_pipeline(requests: QuerySet[AdvisorRequest]) -> QuerySet[AdvisorRequest]:
+    """Each request annotated with the PIPELINE counts (one query for a whole list)."""
+    return requests.annotate(
+        **{name: Count("proposals", filter=rule, distinct=True) for name, rule in PIPELINE.items()}
+    )
+
+
+def pipeline_of(request: AdvisorRequest) -> dict[str, int]:
+    """The PIPELINE counts of one request: waiting_for_review, waiting_for_specialists, accepted."""
+    counts = AdvisorRequest.objects.filter(pk=request.pk).aggregate(
+        **{name: Count("proposals", filter=rule, distinct=True) for name, rule in PIPELINE.items()}
+    )
+    return {name: int(counts[name] or 0) for name in PIPELINE}
 
 
 def runs_visible_to(user: User | AnonymousUser) -> QuerySet[MatchRun]:

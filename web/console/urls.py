@@ -6,4 +6,27 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("companies/", views.companies, name="companies"),
+    path("companies/<uuid:company_id>/", views.company, name="company"),
+    path("certifications/", views.certifications, name="certifications"),
+    path("certifications/<uuid:certification_id>/", views.certification, name="certification"),
+    path(
+        "certifications/<uuid:certification_id>/evidence/",
+        views.certification_evidence,
+        name="certification_evidence",
+    ),
+    path("proposals/", views.proposals, name="proposals"),
+    path("runs/<uuid:run_id>/", views.run, name="run"),
+    path("requests/<uuid:request_id>/", views.request_detail, name="requests"),
+    path("engagements/", views.engagements, name="engagements"),
+    path("engagements/<uuid:engagement_id>/", views.engagement, name="engagement"),
+    path("subsidy-cases/", views.subsidy_cases, name="subsidy_cases"),
+    path("subsidy-cases/<uuid:case_id>/", views.subsidy_case, name="subsidy_case"),
+    path(
+        "subsidy-cases/<uuid:case_id>/documents/<uuid:document_id>/",
+        views.subsidy_document,
+        name="subsidy_document",
+    ),
+    path("invoices/", views.invoices, name="invoices"),
+    path("specialists/", views.specialists, name="specialists"),
 ]

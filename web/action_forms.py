@@ -1,0 +1,69 @@
+"""The action forms several audiences' pages share (web/pages.py); each field is named as the
+service's argument, so a refusal naming a field lands beside it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Engagement
+from web.pages import ActionForm, RowForm
+
+REASON_HELP = _("Recorded with the decision and shown to the people it concerns.")
+
+
+def note_field(label: str = "", *, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label or (_("Reason") if required else _("Note")),
+        required=required,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_HELP if required else "",
+    )
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class NoteForm(ActionForm):
+    """A decision with an optional note."""
+
+    note = note_field()
+
+
+class ReasonForm(ActionForm):
+    """A decision that needs its reason."""
+
+    note = note_field(required=True)
+
+
+class RowNoteForm(RowForm):
+    note = note_field()
+
+
+class RowReasonForm(RowForm):
+    note = note_field(required=True)
+
+
+class CommentForm(ActionForm):
+    body = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class NoticeForm(ActionForm):
+    """Ending an engagement with notice (either party; the Freelance Act's 30 days apply to the client)."""
+
+    note = note_field(_("Reason for ending"), required=True)
+    ends_on = date_field(
+        _("Last day"),
+        required=False,
+        help_text=_("Empty: the earliest day the notice allows (today if no notice is needed)."),
+    )
+    exception = forms.ChoiceField(
+        label=_("Exception to the 30 days' notice"),
+        required=False,
+        choices=[("", _("None")), *Engagement.TerminationException.choices],
+    )
