@@ -13,9 +13,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import Cast
+from tests.web.world import ALICE_REQUEST, ERIN_REQUEST, World, world
 
 OK, LOGIN, HOME, NOT_FOUND = "200", "login", "home", "404"
 
@@ -67,13 +69,70 @@ def audience(url_name: str, people: tuple[str, ...], kwargs: Callable[[Cast], di
     return Row(url_name, {"anon": LOGIN, **dict.fromkeys(people, OK)}, kwargs=kwargs)
 
 
+def of(**objects: Callable[[World], Any]) -> Callable[[Cast], dict[str, Any]]:
+    """kwargs naming objects of the pages' world (tests/web/world.py) by their ids."""
+    return lambda cast: {name: pick(world(cast)).pk for name, pick in objects.items()}
+
+
+# Alice's objects: Alice (the company's owner) and the operator (staff see every company's).
+ALICE_SIDE = ("sme_alice", "operator_olga")
+REQUEST = of(request_id=lambda w: w.request)
+ENGAGEMENT = of(engagement_id=lambda w: w.engagement)
+INVOICE = of(invoice_id=lambda w: w.invoice)
+CASE = of(case_id=lambda w: w.case)
+DOCUMENT = of(case_id=lambda w: w.case, document_id=lambda w: w.document)
+
+
 ROWS = [
     Row("web:home", {"anon": OK}, default=HOME, note="signed in: your home"),
     Row("web:login", {"anon": OK}, default=HOME, note="signed in: your home"),
     audience("console:home", CHAMBER_ADMINS),
+    audience("console:companies", CHAMBER_ADMINS),
+    audience("console:company", ("admin_carol",), of(company_id=lambda w: w.pending_company)),
+    audience("console:certifications", CHAMBER_ADMINS),
+    # The talent bank is shared: every chamber's admins review every credential.
+    audience("console:certification", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)),
+    audience("console:certification_evidence", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)),
+    audience("console:proposals", CHAMBER_ADMINS),
+    audience("console:run", ("admin_carol",), of(run_id=lambda w: w.run)),
+    audience("console:requests", ("admin_carol",), REQUEST),
+    audience("console:engagements", CHAMBER_ADMINS),
+    audience("console:engagement", ("admin_carol",), ENGAGEMENT),
+    audience("console:subsidy_cases", CHAMBER_ADMINS),
+    audience("console:subsidy_case", ("admin_carol",), CASE),
+    audience("console:subsidy_document", ("admin_carol",), DOCUMENT),
+    audience("console:invoices", CHAMBER_ADMINS),
+    audience("console:specialists", CHAMBER_ADMINS),
     audience("sme:home", SME_PEOPLE),
+    audience("sme:company", SME_PEOPLE),
+    audience("sme:request", ALICE_SIDE, REQUEST),
+    audience("sme:engagement", ALICE_SIDE, ENGAGEMENT),
+    audience("sme:engagement_terms", ALICE_SIDE, ENGAGEMENT),
+    audience("sme:invoice", ALICE_SIDE, INVOICE),
+    audience("sme:invoice_paid", ALICE_SIDE, INVOICE),
+    audience("sme:invoice_pdf", ALICE_SIDE, INVOICE),
+    audience("sme:subsidy", ALICE_SIDE, CASE),
+    audience("sme:subsidy_document", ALICE_SIDE, DOCUMENT),
     audience("specialist:home", SPECIALISTS),
+    audience("specialist:proposal", ("specialist_bob",), of(proposal_id=lambda w: w.proposal)),
+    audience("specialist:engagement", ("specialist_bob",), ENGAGEMENT),
+    audience("specialist:engagement_terms", ("specialist_bob",), ENGAGEMENT),
+    audience("specialist:credentials", SPECIALISTS),
+    audience("specialist:payouts", SPECIALISTS),
+    audience("specialist:payouts_return", SPECIALISTS),
+    audience("specialist:payouts_refresh", SPECIALISTS),
 ]
+
+# What a persona's pages never show: another tenant's data (tests/web/world.py). The operator
+# and the admins of the shared talent bank see across companies by design.
+NEVER_SHOWN = {
+    "sme_alice": ("株式会社エリン商事", ERIN_REQUEST),
+    "sme_erin": ("株式会社アリス製作所", ALICE_REQUEST),
+    "stranger_dave": ("株式会社アリス製作所", ALICE_REQUEST, "株式会社エリン商事", ERIN_REQUEST),
+    "specialist_bea": ("株式会社アリス製作所", ALICE_REQUEST, "坂本 ボブ"),
+    "admin_carol": ("株式会社エリン商事", ERIN_REQUEST),
+    "admin_oscar": ("株式会社アリス製作所", ALICE_REQUEST, "株式会社審査待ち"),
+}
 
 # Pages that are not opened with a GET; their own tests cover them.
 NOT_PAGES = {
@@ -105,18 +164,36 @@ def test_every_page_has_a_row():
 CASES = [pytest.param(row, persona, id=f"{row.url_name}-{persona}") for row in ROWS for persona in PERSONAS]
 
 
+@pytest.fixture(scope="module")
+def built_cast(django_db_setup, django_db_blocker):
+    """The personas and the pages' world (tests/web/world.py), built once for the module in a
+    transaction rolled back after its last test; each test runs in a savepoint of it (`db`)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        cast = Cast()
+        for fixture in PERSONAS.values():
+            if fixture is not None:
+                getattr(cast, fixture)
+        world(cast)  # every persona's pages have the other tenants' data around them
+        yield cast
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize(("row", "persona"), CASES)
-def test_page_answers_each_persona(client, cast, request, row, persona):
+def test_page_answers_each_persona(client, built_cast, db, row, persona):
+    cast = built_cast
     url = reverse(row.url_name, kwargs=row.kwargs(cast))
     fixture = PERSONAS[persona]
     if fixture is not None:
-        client.force_login(request.getfixturevalue(fixture))
+        client.force_login(getattr(cast, fixture))
 
     response = client.get(url)
 
     expected = row.outcome(persona)
     if expected == OK:
         assert response.status_code == 200
+        if response["Content-Type"].startswith("text/html"):
+            body = response.content.decode()
+            assert [text for text in NEVER_SHOWN.get(persona, ()) if text in body] == []
     elif expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"] == f"/login/?next={quote(url)}"
