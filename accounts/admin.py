@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts import services
-from accounts.models import Chamber, Company, CompanyMembership, User
+from accounts.models import Chamber, Company, CompanyMembership, Invitation, User
 from marketplace.admin_actions import service_action
 
 
@@ -15,7 +17,7 @@ class UserAdmin(BaseUserAdmin[User]):
     list_select_related = ["chamber"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("name", "role", "chamber")}),
+        ("Profile", {"fields": ("name", "role", "chamber", "email_confirmed_at", "deactivated_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "role", "password1", "password2")}),)
@@ -47,3 +49,20 @@ class CompanyAdmin(admin.ModelAdmin[Company]):
             description="Verify (pending companies)",
         ),
     ]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    """Read-only: invitations are made, resent and revoked through accounts.lifecycle."""
+
+    list_display = ["email", "role", "company", "company_role", "chamber", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "company_role"]
+    search_fields = ["email"]
+    list_select_related = ["company", "chamber"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Invitation | None = None) -> bool:
+        return False

@@ -70,6 +70,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set when the person followed the confirmation link (or accepted an invitation, or reset
+    # their password: both prove the mailbox). Until then an SME cannot publish and a
+    # specialist is neither listed nor proposed.
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    # Set when a chamber admin, an owner or an operator deactivated the account (is_active is
+    # then False); an invited person who has not accepted yet is inactive with this empty.
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -99,6 +106,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_chamber_admin(self) -> bool:
         return self.role == self.Role.CHAMBER_ADMIN and self.is_active
+
+    @property
+    def is_email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
 
 class Chamber(models.Model):
@@ -272,3 +283,74 @@ class CompanyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An invitation to sign in for the first time: to the talent bank (a specialist), to a
+    chamber's staff (an admin), or to a company (an owner, a member or its 社労士).
+
+    The token is shown once, in the mail; only its SHA-256 is kept. It works once, until
+    `expires_at`; a resend replaces the token and the expiry; a revoked one never works.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=User.Role.choices)
+    chamber = models.ForeignKey(
+        Chamber, verbose_name=_("chamber"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    company_role = models.CharField(
+        _("role in the company"), max_length=20, choices=CompanyMembership.Role.choices, blank=True, default=""
+    )
+    # Empty for an operator's CSV import run from the command line.
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(company__isnull=True, company_role="")
+                | Q(company__isnull=False, role="sme") & ~Q(company_role=""),
+                name="invitation_company_has_role",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="chamber_admin") | Q(chamber__isnull=False), name="invitation_admin_has_chamber"
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="invitation_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING

@@ -5,9 +5,10 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access, corporate_number
+from accounts import access, corporate_number, lifecycle
 from accounts.models import Chamber, Company, CompanyMembership, User
 from marketplace.errors import PermissionDenied, ValidationFailed, refuse_unknown_fields, require_reason
 from workflow.services import record_creation, transition
@@ -21,7 +22,8 @@ _CORPORATE_NUMBER_ERRORS = {
 
 @transaction.atomic
 def register_user(*, email: str, password: str, role: str, name: str, language: str = "ja") -> User:
-    """Self-service sign-up for specialists and SME members (chamber admins are created by operators)."""
+    """Self-service sign-up for specialists and SME members (chamber admins are created by
+    operators); the confirmation mail goes out with it."""
     if role not in (User.Role.SPECIALIST, User.Role.SME):
         raise ValidationFailed(_("Choose specialist or sme."), field="role")
     email = User.objects.normalize_email(email).lower()
@@ -37,6 +39,7 @@ def register_user(*, email: str, password: str, role: str, name: str, language: 
             user = User.objects.create_user(email, password, name=name, role=role, language=language)
     except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
         raise ValidationFailed(_("A user with this email already exists."), field="email") from exc
+    lifecycle.send_email_confirmation(user=user)
     return user
 
 
@@ -58,6 +61,7 @@ def create_chamber_admin(*, chamber_name: str, prefecture: str, email: str, pass
     user = User(email=email.lower(), name=name or chamber_name, role=User.Role.CHAMBER_ADMIN, chamber=chamber)
     validate_password(password, user=user)
     user.set_password(password)
+    user.email_confirmed_at = timezone.now()  # an operator vouches for the address
     user.full_clean()
     user.save()
     return user

@@ -27,14 +27,25 @@ def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]
     return subject.strip(), body.strip() + "\n"
 
 
-def notify(*, kind: str, recipients: Iterable[Any], event_key: str, context: dict[str, Any]) -> list[Notification]:
+def notify(
+    *,
+    kind: str,
+    recipients: Iterable[Any],
+    event_key: str,
+    context: dict[str, Any],
+    include_inactive: bool = False,
+) -> list[Notification]:
     """Queue one message per recipient for this event, in the recipient's language.
 
     Call inside the event's transaction: the rows commit or roll back with it, the
     send is enqueued only on commit, and a repeat of the same event adds nothing.
+    Inactive people get nothing, unless `include_inactive`: an invitation goes to a person
+    whose account is not active until they accept it (accounts.lifecycle).
     """
     created = []
-    for user in {user.pk: user for user in recipients if user is not None and user.is_active}.values():
+    for user in {
+        user.pk: user for user in recipients if user is not None and (user.is_active or include_inactive)
+    }.values():
         language = getattr(user, "language", "") or settings.LANGUAGE_CODE
         subject, body = render(kind, language, {**context, "recipient": user})
         notification, was_created = Notification.objects.get_or_create(

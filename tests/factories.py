@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from accounts.corporate_number import check_digit
 from accounts.models import Chamber, Company, CompanyMembership, User
@@ -26,6 +27,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     name = factory.Faker("name", locale="ja_JP")
     role = User.Role.SME
+    # People in tests have confirmed their address unless a test says otherwise.
+    email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation
