@@ -113,7 +113,12 @@ def prefiltered(request: AdvisorRequest) -> QuerySet[Specialist]:
     the database's indexes (skill and level, travel, certification) instead of reading the
     whole bank. A superset: capacity is checked only against active engagements here, and the
     checker, run over what this returns, stays the one judge of every constraint."""
-    qs = Specialist.objects.filter(status=Specialist.Status.ACTIVE).accepting(request.kind).not_fully_engaged()
+    qs = (
+        Specialist.objects.filter(status=Specialist.Status.ACTIVE)
+        .reachable()
+        .accepting(request.kind)
+        .not_fully_engaged()
+    )
     for item in request.required_skills.all():
         qs = qs.with_skill(item.skill_id, item.min_level)
     certification = request.required_certification
@@ -165,7 +170,7 @@ def _in_pool(ids: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def load_specialists(run: MatchRun, skills: dict[int, int], subset: np.ndarray | None = None) -> SpecialistPool:
     """Every active specialist (or those whose `bulk.UUID` ids are `subset`) as columns: one
     COPY read per table."""
-    active = Specialist.objects.filter(status=Specialist.Status.ACTIVE)
+    active = Specialist.objects.filter(status=Specialist.Status.ACTIVE).reachable()
     if subset is not None:
         active = active.filter(pk__in=bulk.id_set(subset))
     (

@@ -11,7 +11,7 @@ from accounts.models import CompanyMembership, User
 from marketplace.errors import get_or_not_found
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, RequiredSkill, Review
 from talent import selectors as talent_selectors
-from talent.models import LISTED, Specialist, SpecialistQuerySet
+from talent.models import LISTED, REACHABLE, Specialist, SpecialistQuerySet
 
 _REQUIRED_SKILLS = Prefetch("required_skills", queryset=RequiredSkill.objects.select_related("skill"))
 
@@ -127,7 +127,7 @@ def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:
     if actor is None or actor.role != User.Role.SME or actor.is_staff:
         return talent_selectors.specialists_visible_to(user)
     return talent_selectors.with_profile_relations(
-        Specialist.objects.filter(LISTED | _offered_to(actor) | _engaged_with(actor))
+        Specialist.objects.filter((LISTED & REACHABLE) | _offered_to(actor) | _engaged_with(actor))
     )
 
 

@@ -88,7 +88,7 @@ def seed_specialists(
     weights = _skill_weights(skills)
     existing = set(User.objects.filter(email__startswith=f"{email_prefix}-").values_list("email", flat=True))
     today = timezone.localdate()
-    password = make_password(None)  # unusable: imported people sign in after a password reset
+    password = make_password(None)  # unusable: imported people sign in through an invitation or a reset
     _ensure_demo_evidence()
     users: list[User] = []
     specialists: list[Specialist] = []
@@ -100,7 +100,15 @@ def seed_specialists(
         if email in existing:
             continue
         name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
-        user = User(id=uuid.uuid4(), email=email, name=name, role=User.Role.SPECIALIST, password=password)
+        # Members of the bank before sign-up confirmation existed: their addresses count as confirmed.
+        user = User(
+            id=uuid.uuid4(),
+            email=email,
+            name=name,
+            role=User.Role.SPECIALIST,
+            password=password,
+            email_confirmed_at=timezone.now(),
+        )
         users.append(user)
         # A few popular specialists: senior, highly rated, many skills.
         popular = rng.random() < 0.08

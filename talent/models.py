@@ -19,6 +19,9 @@ RENEWAL_DUE_DAYS = 180
 
 
 LISTED = Q(status="active", listed_in_directory=True)
+# The person behind the profile can be reached: address confirmed, account not deactivated.
+# Only such specialists are listed in the directory or proposed by the matching engine.
+REACHABLE = Q(user__email_confirmed_at__isnull=False, user__is_active=True)
 
 
 def skill_key(skill_id: int, level: int) -> int:
@@ -69,7 +72,11 @@ class SpecialistQuerySet(models.QuerySet["Specialist"]):
     """Reusable filters of the directory and the matching engine."""
 
     def listed(self) -> "SpecialistQuerySet":
-        return self.filter(LISTED)
+        return self.filter(LISTED).reachable()
+
+    def reachable(self) -> "SpecialistQuerySet":
+        """Whose person confirmed their address and is not deactivated (REACHABLE)."""
+        return self.filter(REACHABLE)
 
     def with_skill(self, skill_id: int, min_level: int = 1) -> "SpecialistQuerySet":
         return self.filter(

@@ -14,6 +14,7 @@ from accounts.models import User
 from marketplace.errors import NotFound, get_or_not_found
 from talent.models import (
     LISTED,
+    REACHABLE,
     Certification,
     Skill,
     Specialist,
@@ -96,8 +97,8 @@ def specialists_visible_to(user: User | AnonymousUser) -> SpecialistQuerySet:
     if access.reviews_talent(actor):
         return qs
     if actor.role == User.Role.SPECIALIST:
-        return qs.filter(LISTED | Q(user=actor))
-    return qs.filter(LISTED)
+        return qs.filter((LISTED & REACHABLE) | Q(user=actor))
+    return qs.filter(LISTED & REACHABLE)
 
 
 def access_specialist(user: User | AnonymousUser, specialist_id: uuid.UUID | str) -> Specialist:

@@ -39,7 +39,9 @@ def test_copy_rows_keeps_tabs_newlines_backslashes_quotes_and_japanese(tokyo, sm
 def test_columns_are_row_aligned_sorted_on_request_and_refuse_nulls(specialist_bob, django_user_model):
     made = []
     for index in range(5):
-        user = django_user_model.objects.create_user(f"c{index}@example.test", None, role="specialist")
+        user = django_user_model.objects.create_user(
+            f"c{index}@example.test", None, role="specialist", email_confirmed_at=timezone.now()
+        )
         made.append(make_specialist(user, hourly_rate_jpy=10_000 + index))
     ids, rates = bulk.columns(Specialist.objects.values_list("id", "hourly_rate_jpy"), [bulk.UUID, np.int64], sort=True)
 

@@ -111,6 +111,13 @@ def update_request(*, request: AdvisorRequest, user: User, **fields: Any) -> Adv
 def publish_request(*, request: AdvisorRequest, user: User) -> tuple[AdvisorRequest, MatchRun | None]:
     """draft -> open, and a single-request match run (unless the chamber has one live)."""
     access.ensure_member(user, request.company.pk)
+    if not user.is_email_confirmed:
+        raise Conflict(
+            _(
+                "Confirm your email address before publishing: "
+                "open the link in the mail we sent you, or ask for a new one."
+            )
+        )
     if request.company.status != Company.Status.VERIFIED:
         raise Conflict(_("The company must be verified by its chamber before publishing."))
     _check_request(request)

@@ -6,6 +6,7 @@ import unicodedata
 import uuid
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -172,7 +173,9 @@ def test_skills_are_labelled_in_the_callers_language(anon, db):
 def _many_specialists(count):
     skills = list(Skill.objects.all()[:3])
     for index in range(count):
-        user = User.objects.create_user(f"s{index}@example.test", None, name=f"S{index}", role="specialist")
+        user = User.objects.create_user(
+            f"s{index}@example.test", None, name=f"S{index}", role="specialist", email_confirmed_at=timezone.now()
+        )
         profile = make_specialist(user, skills={skill.slug: 3 for skill in skills}, travel=["13", "14"])
         make_certification(profile, status="verified", number=f"{index + 1:06d}")
 
@@ -195,7 +198,9 @@ def test_a_directory_card_shows_what_the_profile_page_shows(client_for, sme_alic
     """The directory builds its cards from plain values; each must equal the profile page
     (for an SME: no contact details) field for field."""
     ann = make_specialist(
-        User.objects.create_user("ann@example.test", None, name="Ann", role="specialist"),
+        User.objects.create_user(
+            "ann@example.test", None, name="Ann", role="specialist", email_confirmed_at=timezone.now()
+        ),
         skills={"cloud_security": 2, "incident_response": 5, "bcp": 3}, travel=["27", "13", "01"],
         onsite_ok=True, accepts_incident=True, accepts_spot=False, rating=4.5, rating_count=2, capacity=1,
         active_engagements=1, languages=["ja", "en"], industries=["retail"], vendor_affiliations="Vendor K.K.",
@@ -303,7 +308,9 @@ def _build(profiles):
     skills = {skill.slug: skill for skill in Skill.objects.filter(slug__in=SKILL_POOL)}
     built = []
     for index, p in enumerate(profiles):
-        user = User.objects.create_user(f"p{index}@example.test", None, name=p["name"], role="specialist")
+        user = User.objects.create_user(
+            f"p{index}@example.test", None, name=p["name"], role="specialist", email_confirmed_at=timezone.now()
+        )
         profile = Specialist.objects.create(
             user=user, display_name=p["name"], bio=p["bio"], status=p["status"],
             listed_in_directory=p["listed"],

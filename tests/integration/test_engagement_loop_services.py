@@ -52,11 +52,15 @@ def test_two_chambers_runs_at_once_never_over_allocate_a_shared_specialist(
     # from the same picture of the bank before either writes.
     worker_factory(concurrency=2, TEST_MATCHING_FAULT_DELAY="2")
     popular = make_specialist(
-        User.objects.create_user("popular@example.test", None, name="P", role="specialist"),
+        User.objects.create_user(
+            "popular@example.test", None, name="P", role="specialist", email_confirmed_at=timezone.now()
+        ),
         skills={"incident_response": 5},
         capacity=1,
     )
-    erin = User.objects.create_user("erin-int@example.test", None, name="E", role="sme")
+    erin = User.objects.create_user(
+        "erin-int@example.test", None, name="E", role="sme", email_confirmed_at=timezone.now()
+    )
     osaka_company = factories.CompanyFactory(chamber=osaka, status=Company.Status.VERIFIED)
     factories.MembershipFactory(user=erin, company=osaka_company)
     make_request(alice_company, sme_alice, skills={"incident_response": 3}, slots=1)

@@ -5,6 +5,7 @@ import signal
 import time
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from matching import engine
@@ -28,7 +29,9 @@ def wait_for(condition, timeout, what):
 
 def five_slots_for_eight_specialists(company, owner):
     for index in range(8):
-        user = User.objects.create_user(f"w{index}@example.test", None, name=f"W{index}", role="specialist")
+        user = User.objects.create_user(
+            f"w{index}@example.test", None, name=f"W{index}", role="specialist", email_confirmed_at=timezone.now()
+        )
         make_specialist(user, skills={"bcp": 2 + index % 4}, hourly_rate_jpy=10_000 + 1_000 * index)
     make_request(company, owner, skills={"bcp": 2}, slots=3)
     make_request(company, owner, skills={"bcp": 4}, slots=2, title="二件目")

@@ -23,7 +23,9 @@ from workflow.models import StatusChange
 
 
 def _specialist(index, **fields):
-    user = User.objects.create_user(f"c{index}@example.test", None, name=f"C{index}", role="specialist")
+    user = User.objects.create_user(
+        f"c{index}@example.test", None, name=f"C{index}", role="specialist", email_confirmed_at=timezone.now()
+    )
     return make_specialist(user, **({"skills": {"incident_response": 4}} | fields))
 
 
@@ -202,7 +204,9 @@ def test_held_capacity_matches_its_definition_and_never_exceeds_capacity(
     tokyo, osaka, admin_carol, admin_oscar, sme_alice, alice_company, operations
 ):
     with transaction.atomic():
-        erin = User.objects.create_user("erin-prop@example.test", None, name="E", role="sme")
+        erin = User.objects.create_user(
+            "erin-prop@example.test", None, name="E", role="sme", email_confirmed_at=timezone.now()
+        )
         osaka_company = factories.CompanyFactory(chamber=osaka, status=Company.Status.VERIFIED)
         factories.MembershipFactory(user=erin, company=osaka_company)
         specialists = [_specialist(i, capacity=1 + i % 3) for i in range(4)]

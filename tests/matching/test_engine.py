@@ -5,6 +5,7 @@ import uuid
 
 import numpy as np
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,9 @@ SKILLS = ["incident_response", "digital_forensics", "cloud_security"]
 
 
 def _specialist(index, **fields):
-    user = User.objects.create_user(f"m{index}@example.test", None, name=f"M{index}", role="specialist")
+    user = User.objects.create_user(
+        f"m{index}@example.test", None, name=f"M{index}", role="specialist", email_confirmed_at=timezone.now()
+    )
     return make_specialist(user, **fields)
 
 
