@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from accounts import lifecycle
 from accounts.models import User
 from accounts.prefectures import PREFECTURES
 from marketplace.errors import DomainError
@@ -143,8 +144,8 @@ def parse_row(row: dict[str, str], skill_slugs: set[str]) -> tuple[str, dict[str
     return email, fields
 
 
-def _save(email: str, fields: dict[str, Any]) -> bool:
-    """Upsert one specialist; True when created."""
+def _save(email: str, fields: dict[str, Any]) -> Specialist | None:
+    """Upsert one specialist; the profile when it is new, else None."""
     user = User.objects.filter(email=email).first()
     created = user is None
     if user is None:
@@ -155,15 +156,24 @@ def _save(email: str, fields: dict[str, Any]) -> bool:
         user=user, display_name=fields["display_name"]
     )
     services.update_specialist_profile(specialist=specialist, user=user, **fields)
-    return created
+    return specialist if created else None
 
 
 def import_specialists(
-    lines: TextIO, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+    lines: TextIO,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    invited_by: User | None = None,
 ) -> ImportReport:
-    """Import every valid row; report each bad row by line and field. Nothing is written on dry_run."""
+    """Import every valid row; report each bad row by line and field. Nothing is written on dry_run.
+
+    The person of every new profile gets an invitation mail (accounts.lifecycle), from
+    `invited_by` (a chamber admin) or, on the command line, from nobody in particular.
+    """
     rows = list(csv.DictReader(lines))
     report = ImportReport()
+    new_profiles: list[Specialist] = []
     skill_slugs = set(Skill.objects.values_list("slug", flat=True))
     with transaction.atomic():
         for index, row in enumerate(rows):
@@ -175,8 +185,10 @@ def import_specialists(
                 email, fields = parse_row(row, skill_slugs)
                 with transaction.atomic():
                     created = _save(email, fields)
-                report.created += created
-                report.updated += not created
+                if created is not None:
+                    new_profiles.append(created)
+                report.created += created is not None
+                report.updated += created is None
             except RowError as exc:
                 report.errors.append((line, exc.field, exc.message))
             except DomainError as exc:
@@ -188,4 +200,6 @@ def import_specialists(
                 progress(index + 1, len(rows))
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            lifecycle.invite_imported_specialists(by=invited_by, specialists=new_profiles)
     return report
