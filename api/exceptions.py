@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -60,6 +61,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+    if isinstance(exc, exceptions.Throttled) and getattr(exc, "wait", None) is not None:
+        # DRF formats the wait into its msgid before translating it, so no catalogue has that
+        # sentence: said again here in one translatable piece (429 with Retry-After as before).
+        wait = int(getattr(exc, "wait", 0))
+        throttled = exceptions.Throttled(
+            detail=ngettext(
+                "Request was throttled. Expected available in %(wait)d second.",
+                "Request was throttled. Expected available in %(wait)d seconds.",
+                wait,
+            )
+            % {"wait": wait}
+        )
+        throttled.wait = wait  # type: ignore[attr-defined]  # DRF's stubs omit it; its handler reads it
+        exc = throttled
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DataError):

@@ -365,22 +365,6 @@ def comment_on_case(*, case: SubsidyCase, user: User, body: str) -> CaseComment:
     return CaseComment.objects.create(case=case, author=user, body=body.strip())
 
 
-@transaction.atomic
-def invite_labour_attorney(*, company_id: Any, owner: User, email: str) -> CompanyMembership:
-    """The owner lets a registered 社労士 act on the company's subsidy cases (and nothing else)."""
-    if not access.is_owner(owner, company_id):
-        raise NotFound(_("Company not found."))
-    attorney = User.objects.filter(email__iexact=email.strip(), is_active=True, role=User.Role.SME).first()
-    if attorney is None:
-        raise ValidationFailed(_("No SME-side user with this email: they sign up first."), field="email")
-    membership, created = CompanyMembership.objects.get_or_create(
-        user=attorney, company_id=company_id, defaults={"role": CompanyMembership.Role.LABOUR_ATTORNEY}
-    )
-    if not created:
-        raise Conflict(_("This person already belongs to the company."))
-    return membership
-
-
 def _recipients(case: SubsidyCase) -> list[User]:
     users = list(access.members_of(case.company_id, roles=access.SUBSIDY_ROLES))
     if case.labour_attorney and case.labour_attorney not in users:

@@ -7,7 +7,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer as JwtTokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
-from accounts.models import Chamber, Company, User
+from accounts.models import Chamber, Company, CompanyMembership, Invitation, User
 from accounts.prefectures import PREFECTURE_CHOICES, prefecture_name
 from api.fields import SetOnce
 from api.history import WithHistory
@@ -133,3 +133,78 @@ class ReasonSerializer(serializers.Serializer[Any]):
     """A decision that must say why (a rejection, a suspension, a dispute)."""
 
     note = serializers.CharField(max_length=2000, help_text="The reason (required).")
+
+
+class DetailSerializer(serializers.Serializer[Any]):
+    """What an account action answers: a sentence for the person, in their language."""
+
+    detail = serializers.CharField(read_only=True)
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(max_length=200)
+
+
+class EmailSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer[Any]):
+    uid = serializers.CharField(max_length=100)
+    token = serializers.CharField(max_length=100)
+    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+
+
+class PasswordChangeSerializer(serializers.Serializer[Any]):
+    current_password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+
+
+class InvitationSerializer(serializers.ModelSerializer[Invitation]):
+    status = serializers.ChoiceField(choices=Invitation.Status.choices, read_only=True)
+    invited_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "chamber",
+            "company",
+            "company_role",
+            "status",
+            "invited_by",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_invited_by(self, invitation: Invitation) -> str:
+        return invitation.invited_by.name if invitation.invited_by else ""
+
+
+class InvitationCreateSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=User.Role.choices)
+    company = serializers.UUIDField(required=False, allow_null=True, default=None)
+    company_role = serializers.ChoiceField(
+        choices=CompanyMembership.Role.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class InvitationAcceptSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(max_length=200)
+    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class UserStatusSerializer(serializers.ModelSerializer[User]):
+    """An account as the person who deactivated it sees it."""
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "role", "is_active", "deactivated_at"]
+        read_only_fields = fields

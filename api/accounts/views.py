@@ -3,6 +3,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language_from_request
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -11,12 +12,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle, ScopedRateThrottle
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import selectors, services
-from accounts.models import Chamber, Company, User
+from accounts import lifecycle, selectors, services
+from accounts.models import Chamber, Company, CompanyMembership, Invitation, User
 from api.accounts import serializers
 from api.permissions import IsChamberAdminOrStaff, IsSme, acting_user
 from api.subsidies.serializers import LabourAttorneySerializer
-from subsidies import services as subsidy_services
+from marketplace.errors import ValidationFailed, get_or_not_found
 from talent import services as talent_services
 
 
@@ -155,11 +156,171 @@ class CompanyViewSet(
     @extend_schema(request=LabourAttorneySerializer, responses={201: serializers.MembershipSerializer})
     @action(detail=True, methods=["post"], url_path="labour-attorneys")
     def labour_attorneys(self, request: Request, pk: str) -> Response:
-        """The owner lets a registered 社労士 act on the company's subsidy cases, and nothing else."""
+        """The owner invites a 社労士 to act on the company's subsidy cases, and nothing else: the
+        membership below starts when they accept the mailed invitation (see `invitations/`)."""
         data = LabourAttorneySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         company = self.get_object()
-        membership = subsidy_services.invite_labour_attorney(
-            company_id=company.pk, owner=acting_user(request), email=data.validated_data["email"]
+        invitation, _token = lifecycle.invite(
+            by=acting_user(request),
+            email=data.validated_data["email"],
+            role=User.Role.SME,
+            company=company,
+            company_role=CompanyMembership.Role.LABOUR_ATTORNEY,
         )
+        membership = {"company_id": company.pk, "role": invitation.company_role}
         return Response(serializers.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+RESET_REQUESTED = _("If an account uses this address, we sent it a link to set a new password.")
+
+
+class ConfirmEmailView(AuthThrottleMixin, generics.GenericAPIView[User]):
+    """Follow the confirmation link's token: the address counts as confirmed (once)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    serializer_class = serializers.TokenSerializer
+
+    @extend_schema(responses={200: serializers.DetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifecycle.confirm_email(token=data.validated_data["token"])
+        return Response({"detail": _("Your email address is confirmed.")})
+
+
+class ResendConfirmationView(AuthThrottleMixin, generics.GenericAPIView[User]):
+    """Mail the signed-in person a new confirmation link (409 once confirmed)."""
+
+    serializer_class = serializers.DetailSerializer
+
+    @extend_schema(request=None, responses={202: serializers.DetailSerializer})
+    def post(self, request: Request) -> Response:
+        lifecycle.send_email_confirmation(user=acting_user(request))
+        return Response({"detail": _("We sent a new confirmation link to your address.")}, status=202)
+
+
+class PasswordResetView(AuthThrottleMixin, generics.GenericAPIView[User]):
+    """Ask for a reset link: 202 and the same body whether or not the address has an account."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    serializer_class = serializers.EmailSerializer
+
+    @extend_schema(responses={202: serializers.DetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifecycle.request_password_reset(email=data.validated_data["email"])
+        return Response({"detail": RESET_REQUESTED}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(AuthThrottleMixin, generics.GenericAPIView[User]):
+    """Set a new password with the mailed link's uid and token (once); old refresh tokens die."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    serializer_class = serializers.PasswordResetConfirmSerializer
+
+    @extend_schema(responses={200: serializers.DetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifecycle.reset_password(
+            uidb64=data.validated_data["uid"],
+            token=data.validated_data["token"],
+            password=data.validated_data["password"],
+        )
+        return Response({"detail": _("Your password was changed. Sign in with the new one.")})
+
+
+class PasswordChangeView(AuthThrottleMixin, generics.GenericAPIView[User]):
+    """The signed-in person changes their password (the current one required); every refresh
+    token they hold is revoked, this one's too: sign in again."""
+
+    serializer_class = serializers.PasswordChangeSerializer
+
+    @extend_schema(responses={200: serializers.DetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifecycle.change_password(user=acting_user(request), **data.validated_data)
+        return Response({"detail": _("Your password was changed. Sign in with the new one.")})
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Invitation]):
+    """Invitations the caller may manage: a chamber admin's (specialists, their chamber's
+    admins), an owner's (their companies), or every one for operators."""
+
+    serializer_class = serializers.InvitationSerializer
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        return lifecycle.invitations_visible_to(self.request.user)
+
+    def get_object(self) -> Invitation:
+        return get_or_not_found(self.get_queryset(), self.kwargs["pk"], _("Invitation not found."))
+
+    @extend_schema(request=serializers.InvitationCreateSerializer, responses={201: serializers.InvitationSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = serializers.InvitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        actor = acting_user(request)
+        company = None
+        if data.validated_data["company"] is not None:
+            # Another company's id answers like a missing one, so ids cannot be probed.
+            company = Company.objects.filter(pk=data.validated_data["company"], memberships__user=actor).first()
+            if company is None:
+                raise ValidationFailed(_("Company not found."), field="company")
+        invitation, _token = lifecycle.invite(
+            by=actor,
+            email=data.validated_data["email"],
+            role=data.validated_data["role"],
+            company=company,
+            company_role=data.validated_data["company_role"],
+        )
+        return Response(serializers.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request: Request, pk: str) -> Response:
+        invitation, _token = lifecycle.resend_invitation(invitation=self.get_object(), by=acting_user(request))
+        return Response(serializers.InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=serializers.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str) -> Response:
+        invitation = lifecycle.revoke_invitation(invitation=self.get_object(), by=acting_user(request))
+        return Response(serializers.InvitationSerializer(invitation).data)
+
+
+class InvitationAcceptView(AuthThrottleMixin, generics.GenericAPIView[User]):
+    """Accept an invitation with the mailed token: set the password (or, for an account that
+    has one, enter it) and the name; then sign in with `auth/token/`."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    serializer_class = serializers.InvitationAcceptSerializer
+
+    @extend_schema(responses={200: serializers.MeSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = lifecycle.accept_invitation(**data.validated_data)
+        user = User.objects.prefetch_related("memberships").get(pk=user.pk)
+        return Response(serializers.MeSerializer(user).data)
+
+
+class DeactivateUserView(generics.GenericAPIView[User]):
+    """Deactivate an account: sign-in refused, tokens revoked, sessions ended, history kept. A
+    chamber admin for specialists of the bank, an owner for colleagues, operators for anyone."""
+
+    serializer_class = serializers.ReasonSerializer
+
+    @extend_schema(responses={200: serializers.UserStatusSerializer})
+    def post(self, request: Request, pk: str) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = get_or_not_found(User.objects.all(), pk, _("User not found."))
+        user = lifecycle.deactivate_user(user=target, by=acting_user(request), note=data.validated_data["note"])
+        return Response(serializers.UserStatusSerializer(user).data)

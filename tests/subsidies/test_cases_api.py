@@ -8,6 +8,7 @@ import io
 import pytest
 from icalendar import Calendar
 
+from accounts import lifecycle
 from accounts.models import CompanyMembership
 from notifications.models import Notification
 from subsidies import schedule, services
@@ -318,6 +319,9 @@ def test_a_labour_attorney_reaches_the_companys_subsidy_cases_and_nothing_else(
         f"/api/v1/companies/{alice_company.id}/labour-attorneys/", {"email": attorney_sam.email}
     )
     assert invited.status_code == 201
+    # The membership starts when Sam accepts the mailed invitation (with his own password).
+    invitation_link = Notification.objects.get(kind="invitation", recipient=attorney_sam).body.split("/invite/")[1]
+    lifecycle.accept_invitation(token=invitation_link.split("/")[0], password="correct-horse-battery")
     case = make_case(world["engagement"], world["programs"]["demo-trial-employment"], sme_alice)
     sam = client_for(attorney_sam)
 
