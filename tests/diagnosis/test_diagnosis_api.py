@@ -29,7 +29,8 @@ def test_the_questionnaire_in_the_callers_language(client_for, sme_alice):
 
     assert ja["version"] == CURRENT_VERSION
     assert [len(part["items"]) for part in ja["parts"]] == [5, 13, 7]
-    assert ja["parts"][0]["title"] == "基本的対策" and en["parts"][0]["title"] == "Basic measures"
+    assert ja["parts"][0]["title"] == "基本的対策"
+    assert en["parts"][0]["title"] == "Basic measures"
     assert ja["source"]["official_sheet_url"] == "https://www.ipa.go.jp/security/guide/sme/5minutes.html"
     assert en["parts"][0]["items"][2]["skills"] == ["identity_access"]
     assert {a["value"]: a["points"] for a in en["answers"]} == {
@@ -53,7 +54,8 @@ def test_an_sme_starts_a_diagnosis_with_a_sheet_per_site(client_for, sme_alice, 
     body = created.json()
     assert [sheet["label"] for sheet in body["sheets"]] == ["本社", "大阪支店"]
     assert (body["status"], body["questionnaire_version"], body["total"]) == ("in_progress", CURRENT_VERSION, None)
-    assert body["result"]["is_complete"] is False and body["result"]["band"] is None
+    assert body["result"]["is_complete"] is False
+    assert body["result"]["band"] is None
 
 
 def test_two_sheets_answered_and_rolled_up_into_the_companys_result(client_for, sme_alice, alice_company):
@@ -86,7 +88,9 @@ def test_patch_merges_answers_and_null_clears_one_put_replaces_them(client_for, 
     diagnosis = make_diagnosis(alice_company, sme_alice, {"本社": {"q1": "done", "q2": "partly"}})
     sheet = diagnosis.sheets.get()
 
-    patched = client.patch(url(diagnosis, f"sheets/{sheet.pk}/"), {"answers": {"q2": None, "q3": "done"}}, format="json")
+    patched = client.patch(
+        url(diagnosis, f"sheets/{sheet.pk}/"), {"answers": {"q2": None, "q3": "done"}}, format="json"
+    )
     put = client.put(url(diagnosis, f"sheets/{sheet.pk}/"), {"answers": {"q5": "not_done"}}, format="json")
 
     assert patched.json()["answers"] == {"q1": "done", "q3": "done"}
@@ -118,7 +122,9 @@ def test_an_answer_outside_the_five_is_a_400(client_for, sme_alice, alice_compan
     diagnosis = make_diagnosis(alice_company, sme_alice, {"本社": {}})
     sheet = diagnosis.sheets.get()
 
-    response = client_for(sme_alice).patch(url(diagnosis, f"sheets/{sheet.pk}/"), {"answers": {"q1": "yes"}}, format="json")
+    response = client_for(sme_alice).patch(
+        url(diagnosis, f"sheets/{sheet.pk}/"), {"answers": {"q1": "yes"}}, format="json"
+    )
 
     assert response.status_code == 400
     assert "answers" in response.json()
@@ -169,7 +175,8 @@ def test_a_drafted_request_carries_exactly_the_items_chosen_and_their_skills(cli
         assert text in request.description
     for text in _texts(["q20", "q24"]) + _texts([f"q{n}" for n in range(1, 26) if n not in (3, 11)]):
         assert text not in request.description
-    assert "Q20" not in request.description and "Q24" not in request.description
+    assert "Q20" not in request.description
+    assert "Q24" not in request.description
     assert RequestDraft.objects.get(request=request).shared_items == ["q3", "q11"]
     assert response.json()["shared_items"] == ["q3", "q11"]
 
@@ -193,7 +200,9 @@ def test_the_sme_edits_the_drafted_request_before_publishing_it(client_for, sme_
     client = client_for(sme_alice)
     drafted = client.post(url(weak_diagnosis, "draft-request/"), {"shared_items": ["q3"]}, format="json").json()
 
-    edited = client.patch(f"/api/v1/requests/{drafted['request']}/", {"budget_jpy": 12_000, "title": "パスワード管理の相談"})
+    edited = client.patch(
+        f"/api/v1/requests/{drafted['request']}/", {"budget_jpy": 12_000, "title": "パスワード管理の相談"}
+    )
 
     assert edited.status_code == 200
     assert (edited.json()["budget_jpy"], edited.json()["status"]) == (12_000, "draft")
@@ -209,10 +218,13 @@ def test_the_sme_edits_the_drafted_request_before_publishing_it(client_for, sme_
     ],
 )
 def test_refused_drafts_create_nothing(client_for, sme_alice, weak_diagnosis, shared, status):
-    response = client_for(sme_alice).post(url(weak_diagnosis, "draft-request/"), {"shared_items": shared}, format="json")
+    response = client_for(sme_alice).post(
+        url(weak_diagnosis, "draft-request/"), {"shared_items": shared}, format="json"
+    )
 
     assert response.status_code == status
-    assert AdvisorRequest.objects.count() == 0 and RequestDraft.objects.count() == 0
+    assert AdvisorRequest.objects.count() == 0
+    assert RequestDraft.objects.count() == 0
 
 
 def test_a_diagnosis_in_progress_drafts_nothing(client_for, sme_alice, alice_company):
@@ -237,9 +249,7 @@ def test_every_past_diagnosis_is_kept_for_the_trend(sme_alice, alice_company):
     assert [point.band for point in trend] == ["mostly", "mostly", "achieved"]
 
 
-def test_the_list_runs_a_constant_number_of_queries(
-    client_for, sme_alice, alice_company, django_assert_num_queries
-):
+def test_the_list_runs_a_constant_number_of_queries(client_for, sme_alice, alice_company, django_assert_num_queries):
     client = client_for(sme_alice)
     make_diagnosis(alice_company, sme_alice, {"本社": answers()}, complete=True)
 

@@ -18,10 +18,11 @@ def test_the_questionnaire_has_25_items_in_three_parts_with_their_source():
     data = VERSIONS[CURRENT_VERSION]
 
     assert [sum(1 for item in data["items"] if item["part"] == n) for n in (1, 2, 3)] == [5, 13, 7]
-    assert ITEM_IDS == [f"q{n}" for n in range(1, 26)]
+    assert [f"q{n}" for n in range(1, 26)] == ITEM_IDS
     assert data["source"]["official_sheet_url"] == "https://www.ipa.go.jp/security/guide/sme/5minutes.html"
     assert data["source"]["guideline_date"] == "2023-04-26"
-    assert "承認" in data["notice_ja"] and "not approved" not in data["notice_en"]
+    assert "承認" in data["notice_ja"]
+    assert "not approved" not in data["notice_en"]
     assert "neither approved nor reviewed" in data["notice_en"]
 
 
@@ -31,8 +32,10 @@ def test_every_topic_maps_to_existing_skills_and_request_kinds():
 
     assert {item["topic"] for item in VERSIONS[CURRENT_VERSION]["items"]} == set(topics)
     for topic in topics.values():
-        assert topic["skills"] and set(topic["skills"]) <= slugs
-        assert topic["kinds"] and set(topic["kinds"]) <= set(RequestKind.values)
+        assert topic["skills"]
+        assert set(topic["skills"]) <= slugs
+        assert topic["kinds"]
+        assert set(topic["kinds"]) <= set(RequestKind.values)
 
 
 @pytest.mark.parametrize(
@@ -99,6 +102,7 @@ def test_band_edges(total, band):
 def test_band_edges_from_answers(sheet, total, band):
     result = score(FORM, sheet)
 
+    assert result.band is not None
     assert (result.total, result.band["band"]) == (total, band)
 
 

@@ -100,7 +100,7 @@ def test_band_counts_suppress_cells_under_five_and_count_each_companys_latest(
 ):
     _companies_in(tokyo, sme_alice, ["mostly"] * 7 + ["at_risk"] * 2)
     _companies_in(osaka, sme_alice, ["achieved"] * 6)  # another chamber's
-    improved = Diagnosis.objects.filter(company__chamber=tokyo, band="at_risk").first().company
+    improved = Diagnosis.objects.filter(company__chamber=tokyo, band="at_risk").earliest("created_at").company
     make_diagnosis(improved, sme_alice, {"本社": answers(q2="partly")}, complete=True)  # now mostly
 
     # The chamber, then one grouped count over each company's latest completed diagnosis.
