@@ -1,9 +1,14 @@
 """Illustrative demo data: two chambers, their admins, SMEs of every size class."""
 
+from django.utils import timezone
+
 from accounts.corporate_number import check_digit
 from accounts.models import Chamber, Company, CompanyMembership, User
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed by `make run`; demo data only
+
+ATTORNEY_EMAIL = "sharoushi@demo.tcyss.example"
+OPERATOR_EMAIL = "operator@demo.tcyss.example"
 
 CHAMBERS = [("東京商工会議所 (demo)", "13"), ("大阪商工会議所 (demo)", "27")]
 
@@ -26,7 +31,7 @@ def demo_corporate_number(index: int) -> str:
 def seed() -> dict[str, list[str]]:
     """Idempotent: re-running finds the same rows by their natural keys."""
     chambers = [Chamber.objects.get_or_create(name=name, defaults={"prefecture": pref})[0] for name, pref in CHAMBERS]
-    logins: dict[str, list[str]] = {"chamber_admin": [], "sme": []}
+    logins: dict[str, list[str]] = {"chamber_admin": [], "sme": [], "labour_attorney": [], "operator": []}
     for index, chamber in enumerate(chambers):
         email = f"admin{index + 1}@demo.tcyss.example"
         if not User.objects.filter(email=email).exists():
@@ -36,6 +41,7 @@ def seed() -> dict[str, list[str]]:
                 name=f"{chamber.name} 事務局",
                 role=User.Role.CHAMBER_ADMIN,
                 chamber=chamber,
+                email_confirmed_at=timezone.now(),
             )
         logins["chamber_admin"].append(email)
     for index, (name, industry, capital, employees, chamber_index, pref, city, action) in enumerate(COMPANIES):
@@ -56,7 +62,7 @@ def seed() -> dict[str, list[str]]:
         )
         email = f"sme{index + 1}@demo.tcyss.example"
         user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, DEMO_PASSWORD, name=f"{name} 担当者", role=User.Role.SME
+            email, DEMO_PASSWORD, name=f"{name} 担当者", role=User.Role.SME, email_confirmed_at=timezone.now()
         )
         CompanyMembership.objects.get_or_create(
             user=user, company=company, defaults={"role": CompanyMembership.Role.OWNER}
@@ -74,4 +80,24 @@ def seed() -> dict[str, list[str]]:
             "status": Company.Status.VERIFIED,
         },
     )
+    # A 社労士 acting for the first company on its subsidy cases, and an operator (Django staff).
+    attorney = User.objects.filter(email=ATTORNEY_EMAIL).first() or User.objects.create_user(
+        ATTORNEY_EMAIL, DEMO_PASSWORD, name="社労士 佐藤 (demo)", role=User.Role.SME, email_confirmed_at=timezone.now()
+    )
+    first = Company.objects.get(corporate_number=demo_corporate_number(0))
+    CompanyMembership.objects.get_or_create(
+        user=attorney, company=first, defaults={"role": CompanyMembership.Role.LABOUR_ATTORNEY}
+    )
+    logins["labour_attorney"].append(ATTORNEY_EMAIL)
+    if not User.objects.filter(email=OPERATOR_EMAIL).exists():
+        User.objects.create_user(
+            OPERATOR_EMAIL,
+            DEMO_PASSWORD,
+            name="Tcyss 運営 (demo)",
+            role=User.Role.SME,
+            is_staff=True,
+            is_superuser=True,  # the operator also works in Django admin
+            email_confirmed_at=timezone.now(),
+        )
+    logins["operator"].append(OPERATOR_EMAIL)
     return logins

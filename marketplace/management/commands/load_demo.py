@@ -4,12 +4,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from accounts import lifecycle
 from accounts.models import User
 from billing import demo as billing_demo
+from marketplace import links
 from matching import demo as matching_demo
 from matching.models import Engagement
 from subsidies import demo as subsidies_demo
 from talent import demo as talent_demo
+from talent.models import Specialist
+
+INVITED_SPECIALIST = "specialist-000001@demo.tcyss.example"
 
 
 class Command(BaseCommand):
@@ -21,6 +26,10 @@ class Command(BaseCommand):
         created = talent_demo.seed_specialists(300)
         self.stdout.write(f"Specialists: {created} created (illustrative profiles).")
         logins["specialist"] = [talent_demo.enable_demo_login(accounts_demo.DEMO_PASSWORD)]
+        # The other demo specialists came in like a CSV import (no password): one of them gets
+        # the invitation an import sends, to try /invite/<token>/ (the mail is in the log too).
+        invited = Specialist.objects.filter(user__email=INVITED_SPECIALIST).select_related("user")
+        invitations = lifecycle.invite_imported_specialists(by=None, specialists=invited)
         walked = matching_demo.seed(accounts_demo.DEMO_PASSWORD)
         if walked.proposals:
             stages = ", ".join(f"{status} {count}" for status, count in sorted(walked.proposals.items()))
@@ -53,3 +62,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo password for every login: {accounts_demo.DEMO_PASSWORD}")
         for role, emails in logins.items():
             self.stdout.write(f"  {role}: {', '.join(emails)}")
+        for invitation, token in invitations:
+            self.stdout.write(
+                f"  specialist invited as after a CSV import ({invitation.email}, no password yet): "
+                f"{links.invitation(token)}"
+            )
+        self.stdout.write(
+            "  every other demo specialist: ask for a password reset with their address (the link is in the log)"
+        )
