@@ -199,6 +199,23 @@ MATRIX.update(
     }
 )
 
+# Issue 21 (ADR 0011). {invoice}'s terms name card, so paying it by bank transfer is a 409 before any
+# Stripe call; the withholding summary without its query (company, month) is a 400 for anyone
+# signed in (who may read which company's: tests/billing/test_exports.py); {fee_statement}: the
+# Tokyo chamber's fee statement to Bob.
+FEE_STATEMENT_READERS = row(401, 404, 404, 200, 404, 200, 404, 200)
+MATRIX.update(
+    {
+        ("POST", "/api/v1/invoices/{invoice}/bank-transfer/"): (row(401, 409, 404, 403, 403, 403, 403, 404), {}),
+        ("GET", "/api/v1/invoices/export-xlsx/"): (row(401, 403, 403, 403, 403, 200, 200, 200), None),
+        ("GET", "/api/v1/invoices/withholding/"): (row(401, 400, 400, 400, 400, 400, 400, 400), None),
+        ("GET", "/api/v1/fee-statements/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/fee-statements/{fee_statement}/"): (FEE_STATEMENT_READERS, None),
+        ("GET", "/api/v1/fee-statements/{fee_statement}/fee-invoice.pdf"): (FEE_STATEMENT_READERS, None),
+        ("GET", "/api/v1/fee-statements/{fee_statement}/payout-statement.pdf"): (FEE_STATEMENT_READERS, None),
+    }
+)
+
 # The account lifecycle. {invitation}: Alice's pending invitation of a colleague to her Tokyo
 # company; {bob_user}: Bob's account. Everyone in the world confirmed their address already (a
 # resend is a 409); the token endpoints refuse a made-up token alike for everyone (400).
@@ -272,7 +289,7 @@ MATRIX.update(
 
 # A denied write sends no message, except these, on purpose: (method, path, persona) -> the kinds
 # of notification written. Paying an invoice whose specialist cannot receive payouts yet is a 409
-# that asks the specialist to finish the Stripe set-up (billing.services.payments._payout_account).
+# that asks the specialist to finish the Stripe set-up (billing.services.payments.payout_account).
 NOTICES_ON_REFUSAL = {
     ("POST", "/api/v1/invoices/{invoice}/pay/", "owner"): ["payouts_needed"],
 }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import lifecycle
 from accounts.models import Company, CompanyMembership, Invitation, User
 from billing import invoicing
-from billing.models import Invoice, Payment, Refund, TimeEntry
+from billing.models import FeeStatement, Invoice, Payment, Refund, TimeEntry
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
 from notifications.models import Notification
 from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
@@ -212,7 +212,10 @@ def _matching_world(company, owner, bob, chamber):
 
 def _billing_world(company, owner, bob, retainer):
     """An open invoice of the retainer (Bob has no payout account yet, so paying it is a 409),
-    a paid one with its captured payment, and hours Bob logged on an hourly job."""
+    a paid one with its captured payment, and hours Bob logged on an hourly job; the chamber's fee
+    statement to Bob for that payment. The retainer's terms name card payment (`pay/`)."""
+    Engagement.objects.filter(pk=retainer.pk).update(payment_method="card")
+    retainer.refresh_from_db()
     open_invoice = invoice_for(retainer, start=datetime.date(2026, 9, 15), today=datetime.date(2026, 10, 20))
     invoicing.issue_due_invoices(today=datetime.date(2026, 11, 20))  # the retainer's next month
     paid = Invoice.objects.exclude(pk=open_invoice.pk).get(engagement=retainer)
@@ -230,7 +233,27 @@ def _billing_world(company, owner, bob, retainer):
     entry = TimeEntry.objects.create(
         engagement=hourly, work_date=datetime.date(2026, 10, 2), hours=2, description="ログ解析", logged_by=bob.user
     )
-    return {"invoice": open_invoice.id, "payment": payment.id, "hourly": hourly.id, "time_entry": entry.id}
+    statement = FeeStatement.objects.create(
+        number="F202612-00001",
+        chamber=company.chamber,
+        specialist=bob,
+        month=datetime.date(2026, 11, 1),
+        issued_on=datetime.date(2026, 12, 1),
+        tax_rate_bps=1000,
+        gross_jpy=paid.amount_jpy,
+        fee_jpy=paid.platform_fee_jpy,
+        fee_tax_jpy=paid.platform_fee_jpy * 10 // 110,
+        withholding_jpy=0,
+        net_jpy=paid.specialist_share_jpy,
+    )
+    Payment.objects.filter(pk=payment.pk).update(fee_statement=statement)
+    return {
+        "invoice": open_invoice.id,
+        "payment": payment.id,
+        "hourly": hourly.id,
+        "time_entry": entry.id,
+        "fee_statement": statement.id,
+    }
 
 
 def services_upload(case, owner):
@@ -326,6 +349,7 @@ MADE_BY_AN_ENGAGEMENT = (
     "{invoice}",
     "{payment}",
     "{time_entry}",
+    "{fee_statement}",
 )
 
 
@@ -386,6 +410,7 @@ LISTS = {
     "/api/v1/subsidy-cases/": ("/api/v1/subsidy-cases/{id}/", SubsidyCase),
     "/api/v1/invoices/": ("/api/v1/invoices/{id}/", Invoice),
     "/api/v1/time-entries/": ("/api/v1/time-entries/{id}/", TimeEntry),
+    "/api/v1/fee-statements/": ("/api/v1/fee-statements/{id}/", FeeStatement),
 }
 
 

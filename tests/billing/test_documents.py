@@ -366,3 +366,14 @@ def test_an_invoice_issued_late_is_flagged_to_the_chamber_not_born_overdue(
     }
     text = pdf_text(documents.render_invoice(august))
     assert "取引条件上の支払期日" in text and "2026年09月30日" in text  # noqa: PT018 - the legal date stays visible
+
+
+def test_a_paid_invoice_reads_shiharaizumi_and_a_paid_subsidy_shikyu_never_crossed():
+    from django.utils import translation
+
+    from subsidies.models import SubsidyCase
+
+    with translation.override("ja"):
+        labels = (str(Invoice.Status.PAID.label), str(Invoice.Status.OPEN.label), str(SubsidyCase.Status.PAID.label))
+
+    assert labels == ("支払済み", "未払い", "支給")

@@ -34,8 +34,8 @@ marker):
   (funded, applied_to_payment), `payment_intent.partially_funded` or `payment_intent.succeeded`,
   and `cash_balance.funds_available` for what is left over (an over-payment);
 - webhook faults for the simulated events: POST /_sim/webhooks/hold keeps them back, POST
-  /_sim/webhooks/release {"reverse": true, "twice": true} delivers what was held, newest first
-  and each twice (Stripe delivers at least once and in no set order).
+  /_sim/webhooks/release?reverse=1&twice=1 delivers what was held, newest first and each twice
+  (Stripe delivers at least once and in no set order).
 localstripe's dump-to-disk is switched off: every run starts empty.
 """
 
@@ -231,7 +231,7 @@ def _customer_exists(customer_id: str) -> bool:
 
 
 async def funding_instructions(request: web.Request) -> web.Response:
-    customer_id = request.match_info["id"]
+    customer_id = request.path.split("/")[3]  # taken in the middleware, before any route matched
     if not _customer_exists(customer_id):
         return _error(404, f"No such customer: '{customer_id}'", "customer")
     data = await _form(request)
@@ -372,8 +372,8 @@ async def hold_webhooks(request: web.Request) -> web.Response:
 
 async def release_webhooks(request: web.Request) -> web.Response:
     """Deliver what was held: in reverse order and twice each when asked (one after the other)."""
-    data = await request.json() if request.can_read_body else {}
-    events = list(reversed(HELD)) if data.get("reverse") else list(HELD)
+    data = {name: request.query.get(name) == "1" for name in ("reverse", "twice")}
+    events = list(reversed(HELD)) if data["reverse"] else list(HELD)
     HELD.clear()
     HOLD["on"] = False
     for event in events:
