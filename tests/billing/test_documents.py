@@ -16,6 +16,7 @@ from accounts import invoice_registration
 from billing import documents, invoicing, tax
 from billing.models import FeeStatement, Invoice, Payment, TimeEntry
 from billing.services import fee_statements
+from marketplace import pdf
 from matching.models import Engagement
 from notifications.models import Notification
 from tests.billing_fixtures import engaged
@@ -108,6 +109,7 @@ def test_dated_rules_answer_by_date_and_refuse_a_day_no_rule_covers():
 def test_registration_numbers_are_t_and_13_digits_and_a_corporations_check_digit_is_verified(
     value, corporation, expected
 ):
+    result: str | None
     try:
         result = invoice_registration.normalize(value, corporation=corporation)
     except ValidationError as exc:
@@ -344,7 +346,7 @@ def test_pdftotext_finds_the_number_the_10_percent_line_and_the_tax_and_pdffonts
         row.split()[0] for row in fonts.splitlines()[2:] if re.search(r"\byes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", row)
     ]
     assert embedded, fonts
-    if documents.pdf.FONT == "IPAexGothic":
+    if pdf.FONT == "IPAexGothic":
         assert [name.split("+")[-1] for name in embedded] == ["IPAexGothic"], fonts
 
 

@@ -35,7 +35,7 @@ def test_the_xlsx_export_keeps_corporate_and_registration_numbers_as_text(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].startswith("attachment")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, sheet[2], strict=True))
     corporate, registration, number = row["法人番号"], row["登録番号"], row["請求番号"]
