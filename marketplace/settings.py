@@ -380,6 +380,11 @@ SPECTACULAR_SETTINGS = {
         "TimeEntryStatusEnum": "billing.models.TimeEntry.Status",
         # The terms, their invoices and the payments name one set of payment methods.
         "PaymentMethodEnum": "matching.models.Engagement.PaymentMethod",
+        # Incident reports, their shared projections and incident requests name one set of categories.
+        "IncidentCategoryEnum": "incidents.categories.IncidentCategory",
+        "TlpEnum": "incidents.categories.Tlp",
+        "SharedIncidentStatusEnum": "incidents.models.SharedIncident.Status",
+        "SubsidyProgramKindEnum": "subsidies.models.SubsidyProgram.Kind",
         "DiagnosisStatusEnum": "diagnosis.models.Diagnosis.Status",
     },
 }

@@ -112,6 +112,43 @@ PROGRAMS: list[dict[str, Any]] = [
         "required_documents": {"submitted": ["application_form", "employment_contract"]},
         "chamber": "東京商工会議所 (demo)",
     },
+    {
+        # No prefecture or city reimburses forensics (DOMAIN.md): a chamber's own co-pay fund.
+        "code": "demo-chamber-forensics",
+        "kind": "incident_cost",
+        "name_ja": "インシデント調査費用助成（商工会議所独自・デモ）",
+        "name_en": "Incident forensics cost support (chamber's own, demo)",
+        "authority": "東京商工会議所 (demo)",
+        "fiscal_year": 2026,
+        "description_ja": (
+            "会員中小企業がこのサービスで依頼したインシデント対応のうち、"
+            "調査・フォレンジック費用の2分の1、上限50万円（例示）。"
+        ),
+        "description_en": (
+            "Half of the investigation and forensics costs of an incident engagement on this marketplace, "
+            "up to ¥500,000, for member SMEs (illustrative)."
+        ),
+        "amount_kind": "rate_with_cap",
+        "rate_percent": 50,
+        "cap_jpy": 500_000,
+        "floor_jpy": 50_000,
+        "cost_categories": ["forensics"],
+        "has_plan": False,
+        "periods": 1,
+        "rules": {"member_sme": True, "security_action": "one_star", "engagement_kinds": ["incident"]},
+        "deadline_rules": [
+            {
+                "milestone": "claim",
+                "label_ja": "申請",
+                "label_en": "Application filed",
+                "after": "last_invoice_paid_on",
+                "months": 3,
+                "reach": "submitted",
+            },
+        ],
+        "required_documents": {"submitted": ["application_form", "invoice_copy", "incident_report"]},
+        "chamber": "東京商工会議所 (demo)",
+    },
 ]
 
 

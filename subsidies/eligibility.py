@@ -4,11 +4,12 @@ with its reason in Japanese and English."""
 import datetime
 from dataclasses import dataclass
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from subsidies.models import SubsidyCase
+from subsidies import costs
+from subsidies.models import SubsidyCase, SubsidyProgram
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -126,6 +127,75 @@ def check(case: SubsidyCase) -> list[RuleResult]:
                 start=start,
                 end=end,
             )
+    results += _support_rules(case, rules)
+    return results
+
+
+SECURITY_ACTION_LEVELS = ["none", "one_star", "two_stars"]
+
+
+def _support_rules(case: SubsidyCase, rules: dict[str, object]) -> list[RuleResult]:
+    """The rules of programs beyond hires: membership, SECURITY ACTION, the engagement's kind,
+    the application window, and (incident costs) an amount to cover."""
+    program, company, engagement = case.program, case.company, case.engagement
+    results: list[RuleResult] = []
+
+    def add(rule: str, result: str, text: str, **values: object) -> None:
+        results.append(RuleResult(rule, result, *_both(text, **values)))
+
+    if rules.get("member_sme"):
+        size = company.size_class
+        member = company.status == "verified" and program.chamber_id in (None, company.chamber_id)
+        if member and size in ("small_scale", "sme"):
+            add("member_sme", PASS, gettext_noop("A verified member of the chamber, size class %(size)s."), size=size)
+        else:
+            add(
+                "member_sme",
+                FAIL,
+                gettext_noop("Not a verified member SME of the chamber (status %(status)s, size class %(size)s)."),
+                status=company.status,
+                size=size,
+            )
+    needed = rules.get("security_action")
+    if isinstance(needed, str) and needed in SECURITY_ACTION_LEVELS:
+        level = company.security_action
+        add(
+            "security_action",
+            PASS if SECURITY_ACTION_LEVELS.index(level) >= SECURITY_ACTION_LEVELS.index(needed) else FAIL,
+            gettext_noop("SECURITY ACTION: %(level)s; the program asks for %(needed)s or above."),
+            level=level,
+            needed=needed,
+        )
+    if "engagement_kinds" in rules:
+        allowed = program.engagement_kinds
+        add(
+            "engagement_kind",
+            PASS if engagement.kind in allowed else FAIL,
+            gettext_noop("An engagement of kind %(kind)s; the program covers %(allowed)s."),
+            kind=engagement.kind,
+            allowed=", ".join(allowed),
+        )
+    if program.opens_on or program.closes_on:
+        applied = timezone.localtime(case.created_at).date() if case.created_at else timezone.localdate()
+        start = program.opens_on or datetime.date(1900, 1, 1)
+        end = program.closes_on or datetime.date(2999, 12, 31)
+        add(
+            "application_window",
+            PASS if start <= applied <= end else FAIL,
+            gettext_noop("Applied on %(applied)s; the program takes applications from %(start)s to %(end)s."),
+            applied=applied,
+            start=start,
+            end=end,
+        )
+    if program.kind == SubsidyProgram.Kind.INCIDENT_COST:
+        share = costs.cost_share(case)
+        add(
+            "eligible_cost",
+            PASS if share.amount_jpy > 0 else FAIL,
+            gettext_noop("Eligible cost %(cost)s yen; the program covers %(amount)s yen of it."),
+            cost=f"{share.eligible_cost_jpy:,}",
+            amount=f"{share.amount_jpy:,}",
+        )
     return results
 
 

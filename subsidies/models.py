@@ -19,7 +19,17 @@ from matching.models import Engagement
 
 
 class SubsidyProgram(models.Model):
-    """One version of a program: rules, amounts, milestones, deadlines and documents as data."""
+    """One version of a program: rules, amounts, milestones, deadlines and documents as data.
+
+    A program supports a hire (the hiring subsidies: the company records the authority's
+    decision), or covers a share of an incident engagement's invoices (a chamber's own
+    co-pay or 見舞金 fund: the amount is computed from the paid invoices, subsidies.costs, and
+    the chamber decides and pays it).
+    """
+
+    class Kind(models.TextChoices):
+        HIRE = "hire", _("Hiring subsidy")
+        INCIDENT_COST = "incident_cost", _("Support for incident costs")
 
     class AmountKind(models.TextChoices):
         PER_MONTH = "per_month", _("Per month")
@@ -27,6 +37,7 @@ class SubsidyProgram(models.Model):
         RATE_WITH_CAP = "rate_with_cap", _("Rate with a cap")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.HIRE)
     code = models.SlugField(_("code"), max_length=60)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     is_current = models.BooleanField(_("current version"), default=True)
@@ -53,6 +64,17 @@ class SubsidyProgram(models.Model):
         _("rate (%)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     cap_jpy = models.PositiveIntegerField(_("cap (JPY)"), null=True, blank=True)
+    floor_jpy = models.PositiveIntegerField(
+        _("floor (JPY)"),
+        null=True,
+        blank=True,
+        help_text=_("Eligible costs below this are not supported (incident-cost programs)."),
+    )
+    cost_categories = models.JSONField(
+        _("eligible cost categories"), default=list, blank=True, help_text=_("What an invoice may have paid for.")
+    )
+    opens_on = models.DateField(_("applications open on"), null=True, blank=True)
+    closes_on = models.DateField(_("applications close on"), null=True, blank=True)
     has_plan = models.BooleanField(_("needs a plan filed first"), default=False)
     periods = models.PositiveSmallIntegerField(
         _("number of periods"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -78,6 +100,18 @@ class SubsidyProgram(models.Model):
     def name(self, language: str) -> str:
         return self.name_en if language.startswith("en") else self.name_ja
 
+    @property
+    def is_decided_by_chamber(self) -> bool:
+        """The chamber reviews, decides and pays it (not an authority the company reports on)."""
+        return self.kind == self.Kind.INCIDENT_COST
+
+    @property
+    def engagement_kinds(self) -> list[str]:
+        """The engagements a case of this program opens on."""
+        if self.kind == self.Kind.HIRE:
+            return ["hire"]
+        return list((self.rules or {}).get("engagement_kinds") or ["incident"])
+
 
 class SubsidyCase(models.Model):
     class Status(models.TextChoices):
@@ -90,6 +124,7 @@ class SubsidyCase(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         UNDER_REVIEW = "under_review", _("Under review")
         CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+        GRANTED = "granted", _("Granted")
         PAID = "paid", _("Paid")
         NOT_PAID = "not_paid", _("Not paid")
         EXPIRED = "expired", _("Expired")
@@ -121,18 +156,29 @@ class SubsidyCase(models.Model):
         "submitted",
         "under_review",
         "correction_requested",
+        "granted",
         "paid",
         "not_paid",
     ]
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        Status.DRAFT: {Status.PLAN_SUBMITTED, Status.IN_PROGRESS, Status.EXPIRED, Status.WITHDRAWN},
+        # draft -> collecting_documents: an incident-cost case has no plan or period to wait for
+        # (subsidies.services refuses it for a hire).
+        Status.DRAFT: {
+            Status.PLAN_SUBMITTED,
+            Status.IN_PROGRESS,
+            Status.COLLECTING_DOCUMENTS,
+            Status.EXPIRED,
+            Status.WITHDRAWN,
+        },
         Status.PLAN_SUBMITTED: {Status.PLAN_CERTIFIED, Status.EXPIRED, Status.WITHDRAWN},
         Status.PLAN_CERTIFIED: {Status.IN_PROGRESS, Status.EXPIRED, Status.WITHDRAWN},
         Status.IN_PROGRESS: {Status.PERIOD_ENDED, Status.EXPIRED, Status.WITHDRAWN},
         Status.PERIOD_ENDED: {Status.COLLECTING_DOCUMENTS, Status.EXPIRED, Status.WITHDRAWN},
         Status.COLLECTING_DOCUMENTS: {Status.SUBMITTED, Status.EXPIRED, Status.WITHDRAWN},
         Status.SUBMITTED: {Status.UNDER_REVIEW, Status.WITHDRAWN},
-        Status.UNDER_REVIEW: {Status.CORRECTION_REQUESTED, Status.PAID, Status.NOT_PAID},
+        # granted: the chamber decided the amount of its own program, paid once it transfers it.
+        Status.UNDER_REVIEW: {Status.CORRECTION_REQUESTED, Status.GRANTED, Status.PAID, Status.NOT_PAID},
+        Status.GRANTED: {Status.PAID},
         Status.CORRECTION_REQUESTED: {Status.UNDER_REVIEW, Status.WITHDRAWN},
         # A chamber admin may reopen an expired case, with the reason recorded.
         Status.EXPIRED: {Status.COLLECTING_DOCUMENTS},
@@ -158,6 +204,17 @@ class SubsidyCase(models.Model):
     milestones = models.JSONField(_("milestone dates"), default=dict, blank=True)
     authority_reference = models.CharField(_("authority reference"), max_length=100, blank=True, default="")
     decided_amount_jpy = models.PositiveIntegerField(_("decided amount (JPY)"), null=True, blank=True)
+    # Incident-cost programs: what each invoice paid for ({invoice id: cost category}), the
+    # chamber's decision and its payment to the company (outside Stripe).
+    cost_categories = models.JSONField(_("what each invoice paid for"), default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons for the decision"), blank=True, default="", max_length=4000)
+    paid_amount_jpy = models.PositiveIntegerField(_("amount paid (JPY)"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -190,6 +247,9 @@ class DocumentType(models.TextChoices):
     WORKER_REGISTER = "worker_register", _("Worker register (労働者名簿)")
     WORK_RULES = "work_rules", _("Work rules (就業規則)")
     PLAN = "plan", _("Plan (計画書)")
+    INVOICE_COPY = "invoice_copy", _("Copies of the invoices (請求書の写し)")
+    PAYMENT_PROOF = "payment_proof", _("Proof of payment (振込記録)")
+    INCIDENT_REPORT = "incident_report", _("Incident report (事故報告書)")
     OTHER = "other", _("Other")
 
 

@@ -4,11 +4,16 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Max
+from django.utils import timezone
+
 from subsidies.deadlines import Deadline, due_date
 from subsidies.models import SubsidyCase
 
 # Dates a case records (the hire date comes from the engagement).
 MILESTONES = ("hire_date", "plan_submitted_on", "period_start", "period_end", "wages_paid_on")
+# Dates that come from the engagement and its invoices (incident-cost programs count from them).
+FROM_ENGAGEMENT = ("hire_date", "engagement_ended_on", "last_invoice_paid_on")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,11 @@ class CaseDeadline:
 def milestone_date(case: SubsidyCase, name: str) -> datetime.date | None:
     if name == "hire_date":
         return case.engagement.hire_date
+    if name == "engagement_ended_on":
+        return case.engagement.ended_on
+    if name == "last_invoice_paid_on":
+        paid = case.engagement.invoices.filter(status="paid", paid_at__isnull=False).aggregate(last=Max("paid_at"))
+        return timezone.localtime(paid["last"]).date() if paid["last"] else None
     raw = (case.milestones or {}).get(name)
     return datetime.date.fromisoformat(raw) if raw else None
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import CompanyMembership, User
+from incidents.categories import CostCategory
 from marketplace.errors import (
     Conflict,
     InvalidTransition,
@@ -23,7 +24,7 @@ from marketplace.errors import (
 from marketplace.uploads import check_upload
 from matching.models import Engagement
 from notifications.services import notify
-from subsidies import eligibility, schedule
+from subsidies import costs, eligibility, schedule
 from subsidies.models import CaseComment, DocumentType, SubsidyCase, SubsidyDocument, SubsidyProgram
 from workflow.services import bulk_transition, record_creation, transition
 
@@ -42,6 +43,11 @@ PROGRAM_FIELDS = frozenset(
         "amount_jpy",
         "rate_percent",
         "cap_jpy",
+        "kind",
+        "floor_jpy",
+        "cost_categories",
+        "opens_on",
+        "closes_on",
         "has_plan",
         "periods",
         "rules",
@@ -57,8 +63,22 @@ RULE_KEYS = {
     "declarations",
     "hire_from",
     "hire_until",
+    "member_sme",
+    "security_action",
+    "engagement_kinds",
 }
-CASE_FIELDS = frozenset({"referral", "declarations", "milestones", "authority_reference", "decided_amount_jpy"})
+CASE_FIELDS = frozenset(
+    {"referral", "declarations", "milestones", "authority_reference", "decided_amount_jpy", "cost_categories"}
+)
+# The chamber's own moves on the cases of a program it decides (incident costs): it takes a filed
+# case into review and asks for corrections; decide_case and record_case_payment do the rest.
+CHAMBER_MOVES = {SubsidyCase.Status.UNDER_REVIEW, SubsidyCase.Status.CORRECTION_REQUESTED}
+# ...and what the company still records itself there.
+COMPANY_MOVES_ON_CHAMBER_PROGRAMS = {
+    SubsidyCase.Status.COLLECTING_DOCUMENTS,
+    SubsidyCase.Status.UNDER_REVIEW,  # back from correction_requested, corrected
+    SubsidyCase.Status.WITHDRAWN,
+}
 # Moves the company records itself (the authority's decisions included); submit/ files, the
 # daily task expires, a chamber admin reopens.
 COMPANY_MOVES = {
@@ -83,14 +103,14 @@ def _check_program(program: SubsidyProgram) -> None:
     rules_ok = isinstance(program.deadline_rules, list) and all(
         isinstance(rule, dict)
         and rule.get("milestone")
-        and rule.get("after") in schedule.MILESTONES
+        and rule.get("after") in (*schedule.MILESTONES, *schedule.FROM_ENGAGEMENT)
         and any(int(rule.get(key, 0) or 0) > 0 for key in ("months", "weeks", "days"))
         for rule in program.deadline_rules
     )
     if not rules_ok:
         errors["deadline_rules"] = _(
             "Each deadline rule names a milestone, what it counts from (%(after)s) and a period."
-        ) % {"after": ", ".join(schedule.MILESTONES)}
+        ) % {"after": ", ".join((*schedule.MILESTONES, *schedule.FROM_ENGAGEMENT))}
     documents = program.required_documents
     if not isinstance(documents, dict) or any(
         stage not in SubsidyCase.Status.values or not isinstance(types, list) or set(types) - set(DocumentType.values)
@@ -103,6 +123,18 @@ def _check_program(program: SubsidyProgram) -> None:
         errors["rate_percent"] = _("A rate with a cap needs both.")
     elif program.amount_kind != SubsidyProgram.AmountKind.RATE_WITH_CAP and not program.amount_jpy:
         errors["amount_jpy"] = _("Give the amount.")
+    categories = program.cost_categories
+    if not isinstance(categories, list) or set(map(str, categories)) - set(CostCategory.values):
+        errors["cost_categories"] = _("Cost categories are a list of: %(names)s.") % {
+            "names": ", ".join(CostCategory.values)
+        }
+    if program.kind == SubsidyProgram.Kind.INCIDENT_COST:
+        if program.amount_kind != SubsidyProgram.AmountKind.RATE_WITH_CAP:
+            errors["amount_kind"] = _("An incident-cost program covers a share of the costs: a rate with a cap.")
+        if not categories:
+            errors.setdefault("cost_categories", _("Name the costs the program covers."))
+    if program.opens_on and program.closes_on and program.closes_on < program.opens_on:
+        errors["closes_on"] = _("Applications close after they open.")
     if errors:
         raise ValidationFailed.from_errors(errors)
     program.full_clean(validate_unique=False)
@@ -167,11 +199,21 @@ def _ensure_acts_for(user: User, case: SubsidyCase) -> None:
 def open_case(
     *, user: User, engagement: Engagement, program: SubsidyProgram, labour_attorney: User | None = None
 ) -> SubsidyCase:
-    """A member of the hiring company opens a case for a hire engagement."""
+    """A member of the company opens a case on an engagement of a kind the program covers (a hire
+    for a hiring subsidy, an incident engagement for an incident-cost program), while the
+    program takes applications."""
     if not access.is_member(user, engagement.company_id, roles=access.SUBSIDY_ROLES):
         raise NotFound(_("Engagement not found."))
-    if engagement.kind != "hire":
-        raise ValidationFailed(_("Hiring subsidies are for hire engagements."), field="engagement")
+    if engagement.kind not in program.engagement_kinds:
+        if program.kind == SubsidyProgram.Kind.HIRE:
+            raise ValidationFailed(_("Hiring subsidies are for hire engagements."), field="engagement")
+        raise ValidationFailed(
+            _("This program covers these engagements: %(kinds)s.") % {"kinds": ", ".join(program.engagement_kinds)},
+            field="engagement",
+        )
+    today = timezone.localdate()
+    if (program.opens_on and today < program.opens_on) or (program.closes_on and today > program.closes_on):
+        raise ValidationFailed(_("This program is not taking applications today."), field="program")
     if not program.is_current:
         raise ValidationFailed(_("Use the program's current version."), field="program")
     if program.chamber_id and program.chamber_id != engagement.company.chamber_id:
@@ -219,6 +261,12 @@ def update_case(*, case: SubsidyCase, user: User, **fields: Any) -> SubsidyCase:
         ):
             raise ValidationFailed(_("Declarations are yes/no answers to the listed questions."), field="declarations")
         fields["declarations"] = (case.declarations or {}) | declarations
+    if "decided_amount_jpy" in fields and case.program.is_decided_by_chamber:
+        raise ValidationFailed(_("The chamber decides the amount of its own program."), field="decided_amount_jpy")
+    if "cost_categories" in fields:
+        fields["cost_categories"] = (case.cost_categories or {}) | _checked_cost_categories(
+            case, fields["cost_categories"]
+        )
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean(exclude=["company", "engagement", "program", "created_by", "labour_attorney", "previous"])
@@ -229,7 +277,16 @@ def update_case(*, case: SubsidyCase, user: User, **fields: Any) -> SubsidyCase:
 @transaction.atomic
 def transition_case(*, case: SubsidyCase, user: User, to: str, note: str = "") -> SubsidyCase:
     """The company records its case's progress (and the authority's decisions); a chamber
-    admin only reopens an expired case, with the reason."""
+    admin only reopens an expired case, with the reason. On a program the chamber decides, the
+    chamber takes filed cases into review and asks for corrections, and the company moves only
+    to collecting documents, back to review once corrected, or out."""
+    if case.program.is_decided_by_chamber and to in CHAMBER_MOVES and access.administers(user, case.company.chamber_id):
+        if to == SubsidyCase.Status.CORRECTION_REQUESTED:
+            require_reason(note, message=_("Say what needs correcting."))
+        elif case.status != SubsidyCase.Status.SUBMITTED:
+            raise InvalidTransition(case, to=to)
+        transition(case, to=to, by=user, note=note)
+        return case
     if to == SubsidyCase.Status.COLLECTING_DOCUMENTS and case.status == SubsidyCase.Status.EXPIRED:
         access.ensure_admin_of(user, case.company.chamber_id, _("Subsidy case not found."))
         require_reason(note, message=_("Give the reason for reopening."))
@@ -240,6 +297,15 @@ def transition_case(*, case: SubsidyCase, user: User, to: str, note: str = "") -
         raise ValidationFailed(_("File the claim with submit/."), field="to")
     if to not in COMPANY_MOVES:
         raise InvalidTransition(case, to=to)
+    if case.program.is_decided_by_chamber:
+        if to not in COMPANY_MOVES_ON_CHAMBER_PROGRAMS:
+            raise PermissionDenied(_("The chamber reviews and decides this program's cases."))
+        if to == SubsidyCase.Status.UNDER_REVIEW and case.status != SubsidyCase.Status.CORRECTION_REQUESTED:
+            raise InvalidTransition(case, to=to)
+        transition(case, to=to, by=user, note=note)
+        return case
+    if to == SubsidyCase.Status.COLLECTING_DOCUMENTS and case.status == SubsidyCase.Status.DRAFT:
+        raise InvalidTransition(case, to=to)  # a hire waits for its period first
     has_plan = case.program.has_plan
     if to in (SubsidyCase.Status.PLAN_SUBMITTED, SubsidyCase.Status.PLAN_CERTIFIED) and not has_plan:
         raise Conflict(_("This program has no plan stage."))
@@ -363,6 +429,71 @@ def comment_on_case(*, case: SubsidyCase, user: User, body: str) -> CaseComment:
     if not body.strip():
         raise ValidationFailed(_("Write the comment."), field="body")
     return CaseComment.objects.create(case=case, author=user, body=body.strip())
+
+
+def _checked_cost_categories(case: SubsidyCase, given: Any) -> dict[str, str]:
+    """{invoice id: cost category} for invoices of the case's engagement."""
+    if not isinstance(given, dict) or not all(value in CostCategory.values for value in given.values()):
+        raise ValidationFailed(
+            _("Map invoice ids to one of: %(names)s.") % {"names": ", ".join(CostCategory.values)},
+            field="cost_categories",
+        )
+    invoices = {str(pk) for pk in case.engagement.invoices.values_list("pk", flat=True)}
+    if set(map(str, given)) - invoices:
+        raise ValidationFailed(_("Only this engagement's invoices."), field="cost_categories")
+    return {str(key): value for key, value in given.items()}
+
+
+@transaction.atomic
+def decide_case(*, case: SubsidyCase, admin: User, granted_amount_jpy: int, note: str = "") -> SubsidyCase:
+    """under_review -> granted (an amount up to the computed one) or not_paid (nothing, with the
+    reason), by an admin of the company's chamber, on a program the chamber decides."""
+    access.ensure_admin_of(admin, case.company.chamber_id, _("Subsidy case not found."))
+    if not case.program.is_decided_by_chamber:
+        raise Conflict(_("The authority decides this program; the company records its decision."))
+    case = SubsidyCase.objects.select_for_update().select_related("program", "engagement", "company").get(pk=case.pk)
+    if case.status != SubsidyCase.Status.UNDER_REVIEW:
+        raise InvalidTransition(case, to=SubsidyCase.Status.GRANTED)
+    computed = costs.cost_share(case).amount_jpy
+    if granted_amount_jpy < 0 or granted_amount_jpy > computed:
+        raise ValidationFailed(
+            _("Grant from 0 to the computed %(amount)s yen.") % {"amount": f"{computed:,}"},
+            field="granted_amount_jpy",
+        )
+    to = SubsidyCase.Status.GRANTED if granted_amount_jpy > 0 else SubsidyCase.Status.NOT_PAID
+    if granted_amount_jpy < computed:
+        note = require_reason(note, message=_("Say why less than the computed amount is granted."))
+    transition(
+        case,
+        to=to,
+        by=admin,
+        note=note,
+        decided_amount_jpy=granted_amount_jpy,
+        decided_by=admin,
+        decided_at=timezone.now(),
+        decision_note=note,
+    )
+    return case
+
+
+@transaction.atomic
+def record_case_payment(*, case: SubsidyCase, admin: User, paid_on: datetime.date, reference: str = "") -> SubsidyCase:
+    """granted -> paid: the chamber transferred the granted amount to the company (outside Stripe)."""
+    access.ensure_admin_of(admin, case.company.chamber_id, _("Subsidy case not found."))
+    if case.status != SubsidyCase.Status.GRANTED:
+        raise InvalidTransition(case, to=SubsidyCase.Status.PAID)
+    if paid_on > timezone.localdate():
+        raise ValidationFailed(_("Record a payment once it is made."), field="paid_on")
+    transition(
+        case,
+        to=SubsidyCase.Status.PAID,
+        by=admin,
+        note=reference,
+        paid_amount_jpy=case.decided_amount_jpy,
+        paid_on=paid_on,
+        payment_reference=reference.strip(),
+    )
+    return case
 
 
 def _recipients(case: SubsidyCase) -> list[User]:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api.fields import VisiblePrimaryKeyRelatedField
 from api.history import WithHistory
+from incidents.categories import CostCategory
 from matching.selectors import engagements_visible_to
 from subsidies import schedule
 from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
@@ -17,11 +18,13 @@ class SubsidyProgramSerializer(serializers.ModelSerializer[SubsidyProgram]):
     rules = serializers.JSONField(required=False)
     deadline_rules = serializers.JSONField(required=False)
     required_documents = serializers.JSONField(required=False)
+    cost_categories = serializers.JSONField(required=False)
 
     class Meta:
         model = SubsidyProgram
         fields = [
             "id",
+            "kind",
             "code",
             "version",
             "is_current",
@@ -38,6 +41,10 @@ class SubsidyProgramSerializer(serializers.ModelSerializer[SubsidyProgram]):
             "amount_jpy",
             "rate_percent",
             "cap_jpy",
+            "floor_jpy",
+            "cost_categories",
+            "opens_on",
+            "closes_on",
             "has_plan",
             "periods",
             "rules",
@@ -53,7 +60,7 @@ class SubsidyProgramSerializer(serializers.ModelSerializer[SubsidyProgram]):
 
 class SubsidyProgramUpdateSerializer(SubsidyProgramSerializer):
     class Meta(SubsidyProgramSerializer.Meta):
-        read_only_fields = ["id", "code", "version", "is_current", "chamber", "created_at"]
+        read_only_fields = ["id", "kind", "code", "version", "is_current", "chamber", "created_at"]
 
 
 class DeadlineSerializer(serializers.Serializer[Any]):
@@ -97,6 +104,13 @@ class SubsidyCaseSerializer(serializers.ModelSerializer[SubsidyCase]):
             "milestones",
             "authority_reference",
             "decided_amount_jpy",
+            "cost_categories",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "paid_amount_jpy",
+            "paid_on",
+            "payment_reference",
             "deadlines",
             "created_at",
         ]
@@ -111,6 +125,13 @@ class SubsidyCaseSerializer(serializers.ModelSerializer[SubsidyCase]):
             "milestones",
             "authority_reference",
             "decided_amount_jpy",
+            "cost_categories",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "paid_amount_jpy",
+            "paid_on",
+            "payment_reference",
             "created_at",
         ]
         extra_kwargs = {"labour_attorney": {"required": False, "allow_null": True}}
@@ -131,6 +152,11 @@ class SubsidyCaseUpdateSerializer(serializers.Serializer[Any]):
     milestones = serializers.DictField(child=serializers.DateField(), required=False)
     authority_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     decided_amount_jpy = serializers.IntegerField(min_value=0, max_value=1_000_000_000, required=False)
+    cost_categories = serializers.DictField(
+        child=serializers.ChoiceField(choices=CostCategory.choices),
+        required=False,
+        help_text="What each invoice of the engagement paid for: {invoice id: cost category}.",
+    )
 
 
 class TransitionSerializer(serializers.Serializer[Any]):
@@ -191,6 +217,69 @@ class CaseCommentSerializer(serializers.ModelSerializer[CaseComment]):
     def get_author(self, comment: CaseComment) -> str:
         """Name and role, never an email."""
         return f"{comment.author.name} ({comment.author.role})"
+
+
+class CostLineSerializer(serializers.Serializer[Any]):
+    invoice_id = serializers.UUIDField()
+    number = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    category = serializers.CharField()
+    invoiced_jpy = serializers.IntegerField()
+    refunded_jpy = serializers.IntegerField()
+    eligible_jpy = serializers.IntegerField()
+    contribution_jpy = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class CostShareSerializer(serializers.Serializer[Any]):
+    """The amount an incident-cost program covers, explained line by line (computed, never typed)."""
+
+    lines = CostLineSerializer(many=True)
+    eligible_cost_jpy = serializers.IntegerField()
+    rate_percent = serializers.IntegerField()
+    computed_jpy = serializers.IntegerField()
+    cap_jpy = serializers.IntegerField(allow_null=True)
+    floor_jpy = serializers.IntegerField(allow_null=True)
+    amount_jpy = serializers.IntegerField()
+    steps = serializers.ListField(child=serializers.CharField())
+
+
+def cost_share_data(share: Any, language: str) -> dict[str, Any]:
+    return {
+        "lines": [
+            {
+                "invoice_id": line.invoice_id,
+                "number": line.number,
+                "period_start": line.period_start,
+                "period_end": line.period_end,
+                "category": line.category,
+                "invoiced_jpy": line.invoiced_jpy,
+                "refunded_jpy": line.refunded_jpy,
+                "eligible_jpy": line.eligible_jpy,
+                "contribution_jpy": line.contribution_jpy,
+                "reason": line.reason(language),
+            }
+            for line in share.lines
+        ],
+        "eligible_cost_jpy": share.eligible_cost_jpy,
+        "rate_percent": share.rate_percent,
+        "computed_jpy": share.computed_jpy,
+        "cap_jpy": share.cap_jpy,
+        "floor_jpy": share.floor_jpy,
+        "amount_jpy": share.amount_jpy,
+        "steps": share.steps(language),
+    }
+
+
+class CaseDecisionSerializer(serializers.Serializer[Any]):
+    granted_amount_jpy = serializers.IntegerField(min_value=0, max_value=1_000_000_000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class CasePaymentSerializer(serializers.Serializer[Any]):
+    paid_on = serializers.DateField()
+    reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
 class LabourAttorneySerializer(serializers.Serializer[Any]):

@@ -16,7 +16,7 @@ from api.permissions import IsChamberAdminOrStaff, acting_user
 from api.subsidies import serializers
 from marketplace.downloads import private_download
 from marketplace.uploads import UPLOAD_TYPES
-from subsidies import calendar, eligibility, export, selectors, services
+from subsidies import calendar, costs, eligibility, export, selectors, services
 from subsidies.models import SubsidyCase, SubsidyProgram
 
 
@@ -92,10 +92,13 @@ class SubsidyCaseViewSet(
             "documents": serializers.SubsidyDocumentSerializer,
             "review_document": serializers.DocumentReviewSerializer,
             "comments": serializers.CaseCommentSerializer,
+            "amount": serializers.CostShareSerializer,
+            "decide": serializers.CaseDecisionSerializer,
+            "record_payment": serializers.CasePaymentSerializer,
         }.get(self.action or "", serializers.SubsidyCaseSerializer)
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action in ("export", "review_document"):
+        if self.action in ("export", "review_document", "decide", "record_payment"):
             return [IsChamberAdminOrStaff()]
         return [permissions.IsAuthenticated()]
 
@@ -150,6 +153,44 @@ class SubsidyCaseViewSet(
                 ],
             }
         )
+
+    @extend_schema(responses=serializers.CostShareSerializer)
+    @action(detail=True, methods=["get"])
+    def amount(self, request: Request, pk: str) -> Response:
+        """What the program covers: every invoice of the engagement, whether and how much it
+        counts, and the steps from the eligible cost to the amount (rate, cap, floor)."""
+        share = costs.cost_share(self.get_object())
+        return Response(serializers.cost_share_data(share, get_language() or "ja"))
+
+    @extend_schema(request=serializers.CaseDecisionSerializer, responses=serializers.SubsidyCaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        """The chamber grants an amount up to the computed one (0: not paid), with its reasons."""
+        case = self.get_object()
+        data = serializers.CaseDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.decide_case(
+            case=case,
+            admin=acting_user(request),
+            granted_amount_jpy=data.validated_data["granted_amount_jpy"],
+            note=data.validated_data["note"],
+        )
+        return self._detail(case)
+
+    @extend_schema(request=serializers.CasePaymentSerializer, responses=serializers.SubsidyCaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="record-payment")
+    def record_payment(self, request: Request, pk: str) -> Response:
+        """The chamber paid the granted amount to the company (a bank transfer, outside Stripe)."""
+        case = self.get_object()
+        data = serializers.CasePaymentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.record_case_payment(
+            case=case,
+            admin=acting_user(request),
+            paid_on=data.validated_data["paid_on"],
+            reference=data.validated_data["reference"],
+        )
+        return self._detail(case)
 
     @extend_schema(request=serializers.TransitionSerializer, responses=serializers.SubsidyCaseDetailSerializer)
     @action(detail=True, methods=["post"])
