@@ -5,12 +5,14 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import invoice_registration
 from accounts.prefectures import PREFECTURE_CHOICES
 
 # RISS registrations within this many days of their renewal deadline are
@@ -265,6 +267,17 @@ class Specialist(models.Model):
     @property
     def is_individual(self) -> bool:
         return self.entity_type == self.EntityType.INDIVIDUAL
+
+    def clean(self) -> None:
+        """The registration number as `T` + 13 digits; a corporation's digits are its 法人番号
+        (check digit verified): accounts.invoice_registration holds the rule."""
+        if self.invoice_registration_number:
+            try:
+                self.invoice_registration_number = invoice_registration.normalize(
+                    self.invoice_registration_number, corporation=not self.is_individual
+                )
+            except ValidationError as exc:
+                raise ValidationError({"invoice_registration_number": exc.messages}) from exc
 
 
 class SpecialistSkill(models.Model):

@@ -379,3 +379,20 @@ def test_a_paid_invoice_reads_shiharaizumi_and_a_paid_subsidy_shikyu_never_cross
         labels = (str(Invoice.Status.PAID.label), str(Invoice.Status.OPEN.label), str(SubsidyCase.Status.PAID.label))
 
     assert labels == ("支払済み", "未払い", "支給")
+
+
+@pytest.mark.parametrize(
+    ("entity_type", "number", "error"),
+    [("corporation", "T8900000000002", True), ("individual", "T8900000000002", False), ("corporation", "", False)],
+)
+def test_a_specialists_registration_number_is_checked_when_the_profile_is_cleaned(
+    db, specialist_bob, entity_type, number, error
+):
+    bob = make_specialist(specialist_bob, entity_type=entity_type, invoice_registration_number=number)
+
+    if error:
+        with pytest.raises(ValidationError) as raised:
+            bob.full_clean()
+        assert "invoice_registration_number" in raised.value.message_dict
+    else:
+        bob.full_clean(exclude=["user"])
