@@ -32,7 +32,7 @@ timeout = 30
 graceful_timeout = 30
 
 
-class Worker(GeventWorker):  # type: ignore[misc]  # gunicorn ships no type information
+class Worker(GeventWorker):
     """gunicorn's gevent worker, closing the database connections a client connection opened
     when that connection ends. Django keeps a connection per greenlet (CONN_MAX_AGE), and a
     greenlet lives as long as its client connection: without this, PostgreSQL connections
