@@ -12,7 +12,7 @@ from marketplace.errors import ValidationFailed
 from matching import parameters as run_parameters
 from matching import terms as freelance_act
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
-from matching.selectors import requests_visible_to
+from matching.selectors import pipeline_of, requests_visible_to
 from talent.models import RequestKind
 from talent.selectors import ContactScope
 
@@ -119,9 +119,23 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             raise serializers.ValidationError(str(exc.message)) from exc
 
 
+class PipelineSerializer(serializers.Serializer[Any]):
+    """Where the request's proposals stand: counts only, never who, until a specialist accepts."""
+
+    waiting_for_review = serializers.IntegerField(help_text="Proposals waiting for the chamber's review.")
+    waiting_for_specialists = serializers.IntegerField(help_text="Approved proposals waiting for the specialist.")
+    accepted = serializers.IntegerField(help_text="Specialists who accepted (listed under proposals).")
+
+
 class RequestDetailSerializer(WithHistory, RequestSerializer):
+    pipeline = serializers.SerializerMethodField()
+
     class Meta(RequestSerializer.Meta):
-        fields = [*RequestSerializer.Meta.fields, "history"]
+        fields = [*RequestSerializer.Meta.fields, "pipeline", "history"]
+
+    @extend_schema_field(PipelineSerializer)
+    def get_pipeline(self, request: AdvisorRequest) -> dict[str, int]:
+        return pipeline_of(request)
 
 
 class RequestSummarySerializer(serializers.Serializer[AdvisorRequest]):

@@ -5,7 +5,6 @@ import datetime
 import time
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from billing import stripe_client
 from billing.models import ConnectedAccount
+from marketplace import links
 from marketplace.errors import NotFound
 from talent.models import Specialist
 
@@ -32,11 +32,10 @@ def onboard_specialist(*, user: User) -> dict[str, Any]:
                 account = ConnectedAccount.objects.create(specialist=specialist, account_id=account_id)
         except IntegrityError:
             account = ConnectedAccount.objects.get(specialist=specialist)
-    base = settings.SITE_URL.rstrip("/")
     url = stripe_client.create_onboarding_link(
         account_id=account.account_id,
-        refresh_url=f"{base}/connect/refresh",
-        return_url=f"{base}/connect/return",
+        refresh_url=links.specialist_payouts_refresh(),
+        return_url=links.specialist_payouts_return(),
         bucket=int(time.time() // 60),
     )
     return {"account": account.account_id, "onboarding_url": url, "payouts_enabled": account.payouts_enabled}

@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,6 +22,7 @@ from accounts import access
 from accounts.models import User
 from billing import stripe_client
 from billing.models import ConnectedAccount, Invoice, Payment
+from marketplace import links
 from marketplace.errors import Conflict, InvalidTransition, PaymentDeclined, require_reason
 from notifications.services import notify
 from workflow.services import forward_transition, record_creation, transition
@@ -144,7 +144,7 @@ def pay_invoice(*, invoice: Invoice, user: User, payment_method: str = "") -> Pa
                 destination=payment.destination_account,
                 payment_method=payment_method,
                 metadata={"payment": str(payment.pk), "invoice": str(invoice.pk), "invoice_number": invoice.number},
-                return_url=f"{settings.SITE_URL.rstrip('/')}/invoices/{invoice.pk}/paid",
+                return_url=links.sme_invoice_paid(invoice.pk),
             )
         except PaymentDeclined as exc:
             with transaction.atomic():
