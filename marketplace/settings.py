@@ -386,6 +386,8 @@ SPECTACULAR_SETTINGS = {
         "SharedIncidentStatusEnum": "incidents.models.SharedIncident.Status",
         "SubsidyProgramKindEnum": "subsidies.models.SubsidyProgram.Kind",
         "DiagnosisStatusEnum": "diagnosis.models.Diagnosis.Status",
+        # A user's role, in /me and in invitations (the name /me has always had).
+        "MeRoleEnum": "accounts.models.User.Role",
     },
 }
 
