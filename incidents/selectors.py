@@ -61,7 +61,7 @@ def shared_incidents_visible_to(user: User | AnonymousUser) -> QuerySet[SharedIn
         return qs.none()
     if actor.is_staff:
         return qs.filter(status__in=SharedIncident.FOR_ADMINS)
-    if actor.is_chamber_admin:
+    if actor.is_chamber_admin and actor.chamber_id is not None:
         return qs.filter(status__in=SharedIncident.FOR_ADMINS, chamber_id=actor.chamber_id)
     if actor.role != User.Role.SME:
         return qs.none()

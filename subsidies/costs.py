@@ -9,6 +9,7 @@ rounded down once on the total (yen), capped; nothing below the floor.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
@@ -65,7 +66,7 @@ class CostShare:
         return self.steps_en if language.startswith("en") else self.steps_ja
 
 
-def refunded_by_invoice(invoice_ids: list[object]) -> dict[object, int]:
+def refunded_by_invoice(invoice_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     captured = Payment.objects.filter(invoice_id__in=invoice_ids, status__in=Payment.CAPTURED)
     return {
         row["invoice_id"]: int(row["refunded"] or 0)

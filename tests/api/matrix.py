@@ -287,6 +287,56 @@ MATRIX.update(
     }
 )
 
+# Incidents. {incident_report}: a report of Alice's shop (an incident Bob handled), de-identified,
+# waiting for the company's approval; {shared_incident}: another, shared at TLP:GREEN;
+# {approved_incident}: a third, approved and waiting for the chamber's admin. Chamber admins
+# never read the private report; members read what is shared by TLP; the 社労士 reads none of it.
+REPORT_READERS = row(401, 200, 404, 200, 404, 404, 404, 200)
+REPORT_WRITERS = row(401, 200, 404, 200, 404, 404, 404, 404)
+SHARED_READERS = row(401, 200, 404, 404, 404, 200, 404, 200)
+PUBLISHERS = row(401, 403, 403, 403, 403, 200, 404, 200)
+MATRIX.update(
+    {
+        ("GET", "/api/v1/incident-reports/"): (AUTHENTICATED_200, None),
+        # The engagement's company and its specialist write it; another's engagement answers 400.
+        ("POST", "/api/v1/incident-reports/"): (
+            row(401, 201, 400, 201, 400, 404, 400, 404),
+            "new_incident_report",
+        ),
+        ("GET", "/api/v1/incident-reports/{incident_report}/"): (REPORT_READERS, None),
+        ("PATCH", "/api/v1/incident-reports/{incident_report}/"): (REPORT_WRITERS, {"what_worked": "EDRで隔離"}),
+        ("POST", "/api/v1/incident-reports/{incident_report}/deidentify/"): (REPORT_WRITERS, None),
+        ("GET", "/api/v1/incident-reports/{incident_report}/preview/"): (REPORT_READERS, None),
+        # Only the company approves what is shared of its incident.
+        ("POST", "/api/v1/incident-reports/{incident_report}/approve/"): (
+            row(401, 200, 404, 403, 404, 404, 404, 404),
+            "approve_incident",
+        ),
+        ("POST", "/api/v1/incident-reports/{incident_report}/withdraw/"): (
+            row(401, 200, 404, 404, 404, 404, 404, 404),
+            {"note": "公開を見送ります"},
+        ),
+        ("GET", "/api/v1/shared-incidents/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/shared-incidents/{shared_incident}/"): (SHARED_READERS, None),
+        ("POST", "/api/v1/shared-incidents/{approved_incident}/share/"): (PUBLISHERS, {}),
+        ("POST", "/api/v1/shared-incidents/{shared_incident}/withdraw/"): (PUBLISHERS, {"note": "誤掲載"}),
+        ("GET", "/api/v1/shared-incidents/aggregates/"): (AUTHENTICATED_200, None),
+        ("GET", "/api/v1/shared-incidents/stix/"): (ADMINS_ONLY, None),
+        ("GET", "/api/v1/incident-policies/{chamber}/"): (PUBLISHERS, None),
+        ("PATCH", "/api/v1/incident-policies/{chamber}/"): (PUBLISHERS, {"k_threshold": 6}),
+        # {case} is a hire program's: the chamber decides only its own incident-cost programs (409).
+        ("GET", "/api/v1/subsidy-cases/{case}/amount/"): (CASE_READERS, None),
+        ("POST", "/api/v1/subsidy-cases/{case}/decide/"): (
+            row(401, 403, 403, 403, 403, 409, 404, 409),
+            {"granted_amount_jpy": 100_000},
+        ),
+        ("POST", "/api/v1/subsidy-cases/{case}/record-payment/"): (
+            row(401, 403, 403, 403, 403, 409, 404, 409),
+            {"paid_on": "2026-06-01"},
+        ),
+    }
+)
+
 # A denied write sends no message, except these, on purpose: (method, path, persona) -> the kinds
 # of notification written. Paying an invoice whose specialist cannot receive payouts yet is a 409
 # that asks the specialist to finish the Stripe set-up (billing.services.payments.payout_account).

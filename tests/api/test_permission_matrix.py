@@ -13,6 +13,7 @@ from accounts import lifecycle
 from accounts.models import Company, CompanyMembership, Invitation, User
 from billing import invoicing
 from billing.models import FeeStatement, Invoice, Payment, Refund, TimeEntry
+from incidents.models import IncidentReport, SharedIncident
 from matching.models import AdvisorRequest, Engagement, MatchRun, Proposal, Review
 from notifications.models import Notification
 from subsidies.models import CaseComment, SubsidyCase, SubsidyDocument, SubsidyProgram
@@ -22,6 +23,7 @@ from tests.api.matrix import MATRIX, NOTICES_ON_REFUSAL, PUBLIC_WRITES
 from tests.billing_fixtures import engaged, invoice_for
 from tests.conftest import Cast
 from tests.diagnosis_fixtures import diagnosis_snapshot, diagnosis_world, policy_upload_body
+from tests.incidents_fixtures import clear_incidents, incidents_bodies, incidents_snapshot, incidents_world
 from tests.matching_fixtures import make_engagement, make_request
 from tests.personas import PERSONAS
 from tests.subsidies_fixtures import make_hire, programs
@@ -104,6 +106,7 @@ def build_world(cast):
             "bob_user": cast.specialist_bob.id,
             **matching,
             **diagnosis_world(alice_company, sme_alice),
+            **incidents_world(shop, sme_alice, bob, cast.admin_carol),
         },
         "bodies": {
             "new_company": lambda: {
@@ -151,6 +154,7 @@ def build_world(cast):
                 "description": "報告書作成",
             },
             "new_basic_policy": policy_upload_body,
+            **incidents_bodies(world_ids),
             "new_certification": lambda: {
                 "kind": "sg",
                 "number": "SG-2024-04-01234",
@@ -288,6 +292,7 @@ def snapshot():
         list(Refund.objects.order_by("id").values()),
         list(TimeEntry.objects.order_by("id").values()),
         diagnosis_snapshot(),
+        incidents_snapshot(),
     )
 
 
@@ -350,6 +355,9 @@ MADE_BY_AN_ENGAGEMENT = (
     "{payment}",
     "{time_entry}",
     "{fee_statement}",
+    "{incident_report}",
+    "{shared_incident}",
+    "{approved_incident}",
 )
 
 
@@ -360,6 +368,7 @@ def test_no_contact_detail_anywhere_before_an_engagement_and_both_ways_after(wor
     Review.objects.all().delete()
     SubsidyDocument.objects.all().delete()
     SubsidyCase.objects.all().delete()
+    clear_incidents()
     proposal = Engagement.objects.get(kind="advisor").proposal
     Payment.objects.all().delete()
     TimeEntry.objects.all().delete()
@@ -411,6 +420,8 @@ LISTS = {
     "/api/v1/invoices/": ("/api/v1/invoices/{id}/", Invoice),
     "/api/v1/time-entries/": ("/api/v1/time-entries/{id}/", TimeEntry),
     "/api/v1/fee-statements/": ("/api/v1/fee-statements/{id}/", FeeStatement),
+    "/api/v1/incident-reports/": ("/api/v1/incident-reports/{id}/", IncidentReport),
+    "/api/v1/shared-incidents/": ("/api/v1/shared-incidents/{id}/", SharedIncident),
 }
 
 
