@@ -1,16 +1,25 @@
 """The action forms several audiences' pages share (web/pages.py); each field is named as the
 service's argument, so a refusal naming a field lands beside it."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Engagement
 from web.pages import ActionForm, RowForm
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    Text = str | _StrPromise  # a label as gettext_lazy gives it
+else:
+    Text = str
+
 REASON_HELP = _("Recorded with the decision and shown to the people it concerns.")
 
 
-def note_field(label: str = "", *, required: bool = False) -> forms.CharField:
+def note_field(label: "Text" = "", *, required: bool = False) -> forms.CharField:
     return forms.CharField(
         label=label or (_("Reason") if required else _("Note")),
         required=required,
@@ -20,7 +29,7 @@ def note_field(label: str = "", *, required: bool = False) -> forms.CharField:
     )
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def date_field(label: "Text", *, required: bool = True, help_text: "Text" = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,

@@ -99,8 +99,8 @@ def page(
             raise Http404("No such action on this page.")
         action = actions[name]
         target = request.POST.get(f"{name}-target", "")
-        options = {"auto_id": _row_auto_id(target)} if name not in page_actions else {}
-        form = action.form(request.POST, request.FILES, prefix=name, initial={"action": name}, **options)
+        auto_id = "id_%s" if name in page_actions else _row_auto_id(target)  # "id_%s": Django's default
+        form = action.form(request.POST, request.FILES, prefix=name, initial={"action": name}, auto_id=auto_id)
         if form.is_valid():
             try:
                 result = action.run({k: v for k, v in form.cleaned_data.items() if k != "action"})
@@ -121,6 +121,6 @@ def page(
     return response
 
 
-def paginate(request: HttpRequest, rows: Any, per_page: int = 50) -> Page:
+def paginate(request: HttpRequest, rows: Any, per_page: int = 50) -> Page[Any]:
     """One page of `rows` (`?page=n`; out of range: the last), for the desk's long lists."""
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
