@@ -276,7 +276,9 @@ def _managed(invitation: Invitation, by: User) -> Invitation:
     if not invitations_visible_to(by).filter(pk=invitation.pk).exists():
         raise NotFound(_("Invitation not found."))
     return (
-        Invitation.objects.select_for_update().select_related("company", "chamber", "invited_by").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("company", "chamber", "invited_by")
+        .get(pk=invitation.pk)
     )
 
 
@@ -319,7 +321,10 @@ def accept_invitation(*, token: str, password: str, name: str = "") -> User:
     `password` is that password: the invitation adds the membership and changes nothing else.
     """
     invitation = (
-        Invitation.objects.select_for_update().select_related("company").filter(token_hash=_digest(token)).first()
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .filter(token_hash=_digest(token))
+        .first()
     )
     if invitation is None:
         raise ValidationFailed(
