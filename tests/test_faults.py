@@ -1,11 +1,13 @@
 """The fault-injection hook: silent unless test settings name the point; first attempt only."""
 
+import time
+
 from marketplace import faults
 
 
 def test_a_point_pauses_only_when_the_settings_name_it_and_only_on_the_first_attempt(settings, monkeypatch):
     slept: list[float] = []
-    monkeypatch.setattr(faults.time, "sleep", slept.append)
+    monkeypatch.setattr(time, "sleep", slept.append)
     settings.FAULT_PAUSES = {"app.point": 2.5}
 
     faults.pause("app.other")

@@ -201,10 +201,11 @@ def test_compose_file_runs_every_service_with_modules_that_exist():
 
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
     commands = {name: services[name]["command"] for name in ("web", "worker", "beat")}
-    assert commands["web"][:2] == ["gunicorn", "marketplace.wsgi:application"]
+    assert commands["web"][:4] == ["gunicorn", "--config", "python:gunicorn_conf", "marketplace.wsgi:application"]
     assert commands["worker"][:4] == ["celery", "-A", "marketplace", "worker"]
     assert commands["beat"][:4] == ["celery", "-A", "marketplace", "beat"]
-    wsgi_module, _, attribute = commands["web"][1].partition(":")
+    assert "worker_class" in (ROOT / "gunicorn_conf.py").read_text()
+    wsgi_module, _, attribute = commands["web"][3].partition(":")
     assert hasattr(importlib.import_module(wsgi_module), attribute)
     assert hasattr(importlib.import_module(commands["worker"][2]), "celery_app")
     for name in ("web", "worker", "beat"):

@@ -21,7 +21,7 @@ def client_address(request: HttpRequest) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",")]
-        return hops[-min(proxies, len(hops))]
+        return str(hops[-min(proxies, len(hops))])
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
