@@ -6,6 +6,7 @@ list, feed, aggregate or export.
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -34,6 +35,17 @@ def access_report(user: User | AnonymousUser, report_id: uuid.UUID | str) -> Inc
 def may_see_losses(user: User | AnonymousUser, report: IncidentReport) -> bool:
     """What was lost and what it cost: the company's people and operators, not the specialist."""
     return access.is_staff(user) or access.is_member(user, report.company_id)
+
+
+def loss_readers(user: User | AnonymousUser) -> Callable[[IncidentReport], bool]:
+    """`may_see_losses` for many reports with one query (a list's rows)."""
+    actor = access.active_user(user)
+    if actor is None:
+        return lambda report: False
+    if actor.is_staff:
+        return lambda report: True
+    mine = set(_my_companies(actor).values_list("pk", flat=True))
+    return lambda report: report.company_id in mine
 
 
 def acts_for_company(user: User | AnonymousUser, report: IncidentReport) -> bool:

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
@@ -63,8 +63,11 @@ class IncidentReportSerializer(serializers.ModelSerializer[IncidentReport]):
 
     def to_representation(self, instance: IncidentReport) -> dict[str, Any]:
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        if not selectors.may_see_losses(getattr(request, "user", AnonymousUser()), instance):
+        if "_sees_losses" not in self.context:  # once per request, not once per row of a list
+            user = getattr(self.context.get("request"), "user", AnonymousUser())
+            # The root's context (a list's children share it): a dict, typed as a Mapping.
+            cast("dict[str, Any]", self.context)["_sees_losses"] = selectors.loss_readers(user)
+        if not self.context["_sees_losses"](instance):
             data["losses"] = data["loss_jpy"] = None
         return data
 
@@ -149,7 +152,7 @@ class SharedIncidentSerializer(PublicIncidentSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if getattr(user, "is_staff", False) or getattr(user, "is_chamber_admin", False):
-            return [str(pk) for pk in shared.recipients.values_list("pk", flat=True)]
+            return [str(company.pk) for company in shared.recipients.all()]  # prefetched by the view
         return []
 
 
