@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 import redis
 from django.conf import settings
+from django.core import signals
 from django.core.cache import cache
-from django.db import connection
+from django.db import close_old_connections, connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -94,8 +95,16 @@ def api_schema(django_db_setup: None, django_db_blocker: Any) -> Any:
 
     from marketplace.wsgi import application
 
-    with django_db_blocker.unblock():  # the request's middleware opens a connection
-        return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # Built during a test, so the request must not close that test's connection: closing it
+    # would end the test's transaction, and what the test writes next would be committed.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock():
+            return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 # --- personas --------------------------------------------------------------
