@@ -118,13 +118,22 @@ def request_password_reset(*, email: str) -> None:
     )
 
 
+def user_of_reset_link(*, uidb64: str, token: str) -> User | None:
+    """The active user a password reset link is for, if it works now (unused, not expired);
+    else None. The reset page asks it before showing its form."""
+    user = tokens.user_of_uid(uidb64)
+    if user is None or not user.is_active or not tokens.default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
 @transaction.atomic
 def reset_password(*, uidb64: str, token: str, password: str) -> User:
     """Set a new password through the mailed link, once. The link proves the mailbox, so the
     address counts as confirmed; every refresh token is revoked, and other sessions end (the
     session hash follows the password hash)."""
-    user = tokens.user_of_uid(uidb64)
-    if user is None or not user.is_active or not tokens.default_token_generator.check_token(user, token):
+    user = user_of_reset_link(uidb64=uidb64, token=token)
+    if user is None:
         raise ValidationFailed(
             _("This password reset link is not valid: it was used already or has expired. Ask for a new one."),
             field="token",
@@ -171,6 +180,16 @@ def invitations_visible_to(user: Any) -> QuerySet[Invitation]:
     if actor.role == User.Role.SME:
         return qs.filter(access.member_filter("company", actor, (CompanyMembership.Role.OWNER,)))
     return qs.none()
+
+
+def invitation_of_token(token: str) -> Invitation | None:
+    """The invitation a link's token names, whatever its status, with who sent it; None for a
+    token that names none. The invitation page reads it to say what the link can still do."""
+    return (
+        Invitation.objects.select_related("company", "chamber", "invited_by")
+        .filter(token_hash=_digest(token))
+        .first()
+    )
 
 
 def _ensure_may_invite(by: User, role: str, company: Company | None) -> None:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -104,9 +105,8 @@ def page(
         if form.is_valid():
             try:
                 result = action.run({k: v for k, v in form.cleaned_data.items() if k != "action"})
-            except DomainError as exc:
-                field = exc.field if exc.field in form.fields else None
-                form.add_error(field, str(exc.message))
+            except (DomainError, DjangoValidationError) as exc:
+                show_refusal(form, exc)
             else:
                 messages.success(request, action.done(result) if callable(action.done) else str(action.done))
                 return redirect(request.get_full_path())
@@ -119,6 +119,17 @@ def page(
     if failed is not None:
         response.status_code = 400
     return response
+
+
+def show_refusal(form: forms.Form, exc: DomainError | DjangoValidationError) -> None:
+    """A service's refusal on its form: beside the field it names, else at the top. Services
+    raise a DomainError, or Django's ValidationError by field (password validators, model checks)."""
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for name, messages_ in errors.items():
+        form.add_error(name if name in form.fields else None, messages_)
 
 
 def paginate(request: HttpRequest, rows: Any, per_page: int = 50) -> Page[Any]:

@@ -86,6 +86,16 @@ DOCUMENT = of(case_id=lambda w: w.case, document_id=lambda w: w.document)
 ROWS = [
     Row("web:home", {"anon": OK}, default=HOME, note="signed in: your home"),
     Row("web:login", {"anon": OK}, default=HOME, note="signed in: your home"),
+    Row("web:signup", {"anon": OK}, default=HOME, note="signed in: your home"),
+    # Every signed-in person's own pages.
+    audience("web:settings", tuple(HOMES)),
+    audience("web:confirm_email_sent", tuple(HOMES)),
+    # Links from mails: a link that names nothing says so (200), whoever opens it.
+    Row("web:confirm_email", {}, default=OK, kwargs=lambda cast: {"token": "Mg.not-a-token"}),
+    Row("web:password_reset", {}, default=OK),
+    Row("web:password_reset_sent", {}, default=OK),
+    Row("web:password_reset_confirm", {}, default=OK, kwargs=lambda cast: {"uidb64": "Mg", "token": "abc-def"}),
+    Row("web:invite", {}, default=OK, kwargs=lambda cast: {"token": "not-a-token"}),
     audience("console:home", CHAMBER_ADMINS),
     audience("console:companies", CHAMBER_ADMINS),
     audience("console:company", ("admin_carol",), of(company_id=lambda w: w.pending_company)),
@@ -113,6 +123,7 @@ ROWS = [
     audience("sme:invoice_pdf", ALICE_SIDE, INVOICE),
     audience("sme:subsidy", ALICE_SIDE, CASE),
     audience("sme:subsidy_document", ALICE_SIDE, DOCUMENT),
+    audience("sme:members", SME_PEOPLE),
     audience("specialist:home", SPECIALISTS),
     audience("specialist:proposal", ("specialist_bob",), of(proposal_id=lambda w: w.proposal)),
     audience("specialist:engagement", ("specialist_bob",), ENGAGEMENT),

@@ -76,8 +76,9 @@ PAGES = [
     ("console:engagements", "admin_carol", 4, 'href="/console/engagements/', lambda n: 2 * n),
     ("console:invoices", "admin_carol", 4, '<td class="number">', lambda n: n),
     ("console:subsidy_cases", "admin_carol", 4, 'href="/console/subsidy-cases/', lambda n: n),
-    # Bob and the n others, each with a suspend form
-    ("console:specialists", "admin_carol", 4, 'name="suspend-action"', lambda n: n + 1),
+    # Bob and the n others, each with a suspend form; the open invitations' count (1), none to
+    # read (their rows: tests/web/test_account_pages.py)
+    ("console:specialists", "admin_carol", 5, 'name="suspend-action"', lambda n: n + 1),
     # six queue counts (6)
     ("console:home", "admin_carol", 8, "queue__count", lambda n: 6),
     # proposals waiting (1), the others (1), engagements (1)

@@ -1,5 +1,6 @@
-"""How often one client may try to sign in on the pages: the API's `auth` rate (THROTTLE_AUTH,
-10/min by default), so /login/ is no way around the limit on /api/v1/auth/token/."""
+"""How often one client may try to sign in, sign up or ask for a reset on the pages: the API's
+`auth` rate (THROTTLE_AUTH, 10/min by default), so the pages are no way around the limit on
+/api/v1/auth/token/, register/ and password-reset/."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,9 +27,15 @@ def client_address(request: HttpRequest) -> str:
 
 
 def allow_sign_in_attempt(request: HttpRequest) -> bool:
-    """Count one attempt from this client; False once it is past the rate in this window."""
+    """Count one sign-in attempt from this client; False once it is past the rate in this window."""
+    return allow_attempt(request, "sign-in")
+
+
+def allow_attempt(request: HttpRequest, what: str) -> bool:
+    """Count one attempt at `what` (sign-in, sign-up, password reset: each counted on its own)
+    from this client; False once it is past the rate in this window."""
     limit, period = _rate()
-    key = f"web:sign-in:{client_address(request)}"
+    key = f"web:{what}:{client_address(request)}"
     cache.add(key, 0, timeout=period)
     try:
         attempts = cache.incr(key)

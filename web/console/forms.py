@@ -18,3 +18,23 @@ class FixDocumentForm(RowForm):
 
 class ApproveAllForm(ActionForm):
     """Approving every pending proposal of a run: nothing to fill in."""
+
+
+class InviteSpecialistForm(ActionForm):
+    """A chamber admin invites a specialist to the shared talent bank (accounts.lifecycle.invite)."""
+
+    email = forms.EmailField(
+        label=_("The specialist's email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class InviteAdminForm(ActionForm):
+    """A chamber admin invites another admin of their own chamber."""
+
+    email = forms.EmailField(
+        label=_("Your colleague's email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )

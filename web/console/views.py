@@ -4,6 +4,7 @@ API's selectors (out of reach: 404), actions through the domain's services (web/
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -12,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts import lifecycle
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts_services
-from accounts.models import Company, User
+from accounts.models import Company, Invitation, User
 from billing import selectors as billing_selectors
 from marketplace.downloads import private_download
+from marketplace.errors import get_or_not_found
 from matching import selectors as matching_selectors
 from matching.models import Engagement, Proposal
 from matching.services import proposals as proposal_services
@@ -30,7 +33,7 @@ from web import facts
 from web.access import for_role
 from web.action_forms import CommentForm, RowNoteForm, RowReasonForm
 from web.console import forms
-from web.pages import Action, acting, page, paginate, reach
+from web.pages import Action, RowForm, acting, page, paginate, reach
 
 ADMIN = User.Role.CHAMBER_ADMIN
 
@@ -326,11 +329,26 @@ def subsidy_document(request: HttpRequest, case_id: str, document_id: str) -> Ht
 @for_role(ADMIN)
 def specialists(request: HttpRequest) -> HttpResponse:
     """The shared talent bank; suspend an active specialist (their undecided proposals are
-    withdrawn) or reactivate a suspended one, with the reason."""
+    withdrawn) or reactivate a suspended one, with the reason; deactivate a specialist's account.
+    Invite a specialist or another admin of the chamber, and follow the invitations not accepted
+    yet: send one again, or withdraw it."""
     admin = acting(request)
 
     def specialist(data: dict[str, Any]) -> Specialist:
         return reach(talent_selectors.access_specialist, request, data["target"])
+
+    def invitation(data: dict[str, Any]) -> Invitation:
+        return reach(
+            lambda user, pk: get_or_not_found(lifecycle.invitations_visible_to(user), pk, _("Invitation not found.")),
+            request,
+            data["target"],
+        )
+
+    def invite(email: str, role: User.Role) -> Any:
+        return lifecycle.invite(by=admin, email=email, role=role)
+
+    def sent(result: tuple[Invitation, str]) -> str:
+        return _("The invitation is sent to %(email)s.") % {"email": result[0].email}
 
     actions = {
         "suspend": Action(
@@ -347,8 +365,46 @@ def specialists(request: HttpRequest) -> HttpResponse:
             ),
             gettext_lazy("The specialist is active again."),
         ),
+        "deactivate": Action(
+            RowReasonForm,
+            lambda data: lifecycle.deactivate_user(user=specialist(data).user, by=admin, note=data["note"]),
+            lambda gone: _("%(name)s can no longer sign in.") % {"name": gone.name or gone.email},
+        ),
+        "invite_specialist": Action(
+            forms.InviteSpecialistForm, lambda data: invite(data["email"], User.Role.SPECIALIST), sent
+        ),
+        "invite_admin": Action(
+            forms.InviteAdminForm, lambda data: invite(data["email"], User.Role.CHAMBER_ADMIN), sent
+        ),
+        "resend": Action(
+            RowForm,
+            lambda data: lifecycle.resend_invitation(invitation=invitation(data), by=admin),
+            lambda result: (
+                _("The invitation is sent again to %(email)s, with a new link.") % {"email": result[0].email}
+            ),
+        ),
+        "revoke": Action(
+            RowForm,
+            lambda data: lifecycle.revoke_invitation(invitation=invitation(data), by=admin),
+            lambda revoked: _("The invitation to %(email)s is withdrawn.") % {"email": revoked.email},
+        ),
     }
     listed = talent_selectors.specialists_visible_to(admin).prefetch_related(None).order_by("display_name", "id")
     page_obj = paginate(request, listed)
-    rows = [s for s in page_obj if s.status in (Specialist.Status.ACTIVE, Specialist.Status.SUSPENDED)]
-    return page(request, "web/console/specialists.html", {"page_obj": page_obj}, actions, rows)
+    # Open invitations, newest first; a long list (a CSV import's) is paged on its own.
+    open_invitations = (
+        lifecycle.invitations_visible_to(admin)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .order_by("-created_at", "id")
+    )
+    invitations = Paginator(open_invitations, 50).get_page(request.GET.get("invitations"))
+    rows = [
+        *(
+            s
+            for s in page_obj
+            if s.status in (Specialist.Status.ACTIVE, Specialist.Status.SUSPENDED) or s.user.is_active
+        ),
+        *invitations,
+    ]
+    context = {"page_obj": page_obj, "invitations": invitations}
+    return page(request, "web/console/specialists.html", context, actions, rows)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("invoices/<uuid:invoice_id>/paid/", views.invoice_paid, name="invoice_paid"),
     path("invoices/<uuid:invoice_id>/invoice.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("subsidies/<uuid:case_id>/", views.subsidy_detail, name="subsidy"),
+    path("members/", views.members, name="members"),
     path("subsidies/<uuid:case_id>/documents/<uuid:document_id>/", views.subsidy_document, name="subsidy_document"),
 ]
