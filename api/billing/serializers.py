@@ -225,4 +225,7 @@ class FeeStatementSerializer(serializers.ModelSerializer[FeeStatement]):
 
 class WithholdingQuerySerializer(serializers.Serializer[Any]):
     company = serializers.UUIDField()
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM: the month the payments were made.")
+    # Years 1900-2099: a year 0000 passed a plain \d{4} and broke the date (found by the schema fuzz).
+    month = serializers.RegexField(
+        r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", help_text="YYYY-MM: the month the payments were made."
+    )

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from api.diagnosis import serializers
 from api.negotiation import downloads
 from api.parsers import SafeMultiPartParser, StrictJSONParser
 from api.permissions import IsChamberAdminOrStaff, IsSme, acting_user
+from api.schema import ErrorSerializer
 from diagnosis import selectors, services
 from diagnosis.models import Diagnosis, RequestDraft
 from diagnosis.questionnaire import CURRENT_VERSION, VERSIONS
@@ -42,7 +43,10 @@ class QuestionnaireView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("version", str, required=False, description="An earlier version's key.")],
-        responses=serializers.QuestionnaireSerializer,
+        responses={
+            200: serializers.QuestionnaireSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No questionnaire has this version."),
+        },
     )
     def get(self, request: Request) -> Response:
         version = request.query_params.get("version") or CURRENT_VERSION

@@ -42,7 +42,7 @@ def visit(page, server_url, path, heading):
     assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sme_walks_its_pages_on_a_phone(phone_page, server_url, built):
     cast, w = built
     page = phone_page
@@ -65,7 +65,7 @@ def test_sme_walks_its_pages_on_a_phone(phone_page, server_url, built):
     visit(page, server_url, "/sme/company/", "御社の情報")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_specialist_walks_its_pages_on_a_phone(phone_page, server_url, built):
     cast, w = built
     page = phone_page
@@ -83,7 +83,7 @@ def test_specialist_walks_its_pages_on_a_phone(phone_page, server_url, built):
     visit(page, server_url, "/specialist/payouts/", "報酬の受け取り")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_console_walks_its_pages_on_a_desk(page, server_url, built):
     cast, w = built
     sign_in(page, server_url, cast.admin_carol, "/console/")

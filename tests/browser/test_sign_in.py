@@ -37,7 +37,7 @@ def tab_to(page, name: str, *, limit: int = 30) -> None:
     raise AssertionError(f"Tab never reached {name!r}")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(
     ("role", "home"), [("sme", "/sme/"), ("specialist", "/specialist/"), ("chamber_admin", "/console/")]
 )
@@ -58,7 +58,7 @@ def test_keyboard_only_sign_in_lands_on_the_persons_home(page, server_url, peopl
     expect(page.get_by_text(f"{person.name} さんでログイン中")).to_be_visible()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_refused_sign_in_is_announced_and_links_to_the_field(page, server_url, people):
     page.goto(server_url("/login/"))
     page.get_by_label("メールアドレス").fill(people["sme"].email)
@@ -70,7 +70,7 @@ def test_a_refused_sign_in_is_announced_and_links_to_the_field(page, server_url,
     expect(page).to_have_url(server_url("/login/"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_control_on_the_sign_in_page_has_a_label(page, phone_page, server_url):
     for each in (page, phone_page):
         each.goto(server_url("/login/"))
@@ -84,7 +84,7 @@ def test_every_control_on_the_sign_in_page_has_a_label(page, phone_page, server_
             expect(control).to_have_accessible_name(re.compile(r"\S"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sign_out_and_language_switch_from_the_header(phone_page, server_url, people):
     page = phone_page
     page.goto(server_url("/login/"))
@@ -103,7 +103,7 @@ def test_sign_out_and_language_switch_from_the_header(phone_page, server_url, pe
     expect(page.get_by_text("You are signed out.")).to_be_visible()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_load_without_content_security_policy_violations(page, server_url):
     """Only our own scripts and styles, none inline: the browser reports nothing it refused,
     every sub-resource loads, and htmx (from django-htmx's static) runs."""
@@ -121,7 +121,7 @@ def test_pages_load_without_content_security_policy_violations(page, server_url)
     assert [e for e in console_errors if "404" not in e] == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(
     ("path", "shown"),
     [
