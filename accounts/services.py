@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts import access, corporate_number, lifecycle
 from accounts.models import Chamber, Company, CompanyMembership, User
+from marketplace import links
 from marketplace.errors import PermissionDenied, ValidationFailed, refuse_unknown_fields, require_reason
+from notifications.services import notify
 from workflow.services import record_creation, transition
 
 _CORPORATE_NUMBER_ERRORS = {
@@ -106,7 +108,30 @@ def create_company(*, user: User, chamber: Chamber, **fields: Any) -> Company:
     company.save()
     CompanyMembership.objects.create(user=user, company=company, role=CompanyMembership.Role.OWNER)
     record_creation(company, by=user)
+    _notify_company_to_verify(company)
     return company
+
+
+def _notify_company_to_verify(company: Company) -> None:
+    """The admins of the company's chamber: a company waits for their verification."""
+    notify(
+        kind="company_to_verify",
+        recipients=access.admins_of(company.chamber_id),
+        event_key=f"company_to_verify:{company.pk}:{company.updated_at.isoformat()}",
+        context={"company": company},
+        link=links.console_company(company.pk),
+    )
+
+
+def _notify_company_decision(company: Company, kind: str, note: str) -> None:
+    """The company's members: their chamber verified it, or could not."""
+    notify(
+        kind=kind,
+        recipients=access.members_of(company.pk),
+        event_key=f"{kind}:{company.pk}:{timezone.now().isoformat()}",
+        context={"company": company.name, "chamber": company.chamber.name, "note": note},
+        link=links.sme_company(),
+    )
 
 
 @transaction.atomic
@@ -131,6 +156,7 @@ def update_company(*, company: Company, user: User, **fields: Any) -> Company:
             by=user,
             note=_("Name, entity type or corporate number changed."),
         )
+        _notify_company_to_verify(company)
     return company
 
 
@@ -144,6 +170,7 @@ def verify_company(*, company: Company, admin: User, note: str = "") -> Company:
     """pending -> verified by an admin of the company's chamber."""
     _ensure_admin_of(admin, company)
     transition(company, to=Company.Status.VERIFIED, by=admin, note=note)
+    _notify_company_decision(company, "company_verified", note)
     return company
 
 
@@ -153,4 +180,5 @@ def reject_company(*, company: Company, admin: User, note: str) -> Company:
     _ensure_admin_of(admin, company)
     require_reason(note, message=_("Give the reason for rejecting."))
     transition(company, to=Company.Status.REJECTED, by=admin, note=note)
+    _notify_company_decision(company, "company_rejected", note)
     return company

@@ -42,6 +42,7 @@ from django.utils import timezone
 from accounts import access
 from billing import money, tax
 from billing.models import Invoice, InvoiceLine, InvoiceSequence, TimeEntry
+from marketplace import links
 from marketplace.celery import send_on_commit
 from matching.models import Engagement
 from notifications.services import notify
@@ -364,6 +365,7 @@ def issue(engagement: Engagement, draft: Draft, *, today: datetime.date) -> Invo
                 recipients=access.members_of(engagement.company_id),
                 event_key=f"invoice_issued:{invoice.pk}",
                 context={"invoice": invoice, "title": engagement.request.title, "company": engagement.company.name},
+                link=links.sme_invoice(invoice.pk),
             )
             if invoice.payment_method == Engagement.PaymentMethod.BANK_TRANSFER:
                 send_on_commit("billing.prepare_bank_transfer", str(invoice.pk))
@@ -378,6 +380,7 @@ def issue(engagement: Engagement, draft: Draft, *, today: datetime.date) -> Invo
                         "company": engagement.company.name,
                         "specialist": engagement.specialist.display_name,
                     },
+                    link=links.console_engagement(engagement.pk),
                 )
     except IntegrityError:
         return None

@@ -174,3 +174,16 @@ def console_invoices() -> str:
 def console_specialists() -> str:
     """console:specialists"""
     return absolute("/console/specialists/")
+
+
+# --- one's own account (h13) -----------------------------------------------------
+
+
+def account_settings() -> str:
+    """web:settings"""
+    return absolute("/settings/")
+
+
+def calendar_feed(token: str) -> str:
+    """web:calendar_feed (the person's secret calendar URL)"""
+    return absolute(f"/calendar/{quote(token, safe='')}.ics")

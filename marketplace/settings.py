@@ -255,6 +255,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Every 2 minutes: notifications still unsent (broker down, sender died) are sent again.
     "sweep-notifications": {"task": "notifications.sweep_notifications", "schedule": 120.0},
+    # Daily at 08:00 JST: one digest mail per person with what waited for it (once per person and
+    # day, however often it runs: a unique (person, day) row).
+    "send-notification-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
 }
 # A running match run writes a heartbeat this often; one silent for MATCHING_STALL_SECONDS lost
 # its worker (a whole-worker crash leaves its message unacknowledged until the visibility

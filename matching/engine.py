@@ -21,6 +21,7 @@ from matching import candidates as loading
 from matching import capacity, scoring
 from matching import parameters as run_parameters
 from matching.models import MatchRun, Proposal
+from matching.services import proposals
 from matching.solver import Assignment, Edges, solve
 from workflow.services import transition
 
@@ -225,4 +226,5 @@ def execute(run: MatchRun, progress: Callable[[int], None] | None = None) -> dic
         transition(
             run, to=MatchRun.Status.SUCCEEDED, by=None, progress=100, stats=stats, finished_at=timezone.now(), error=""
         )
+        proposals.announce_run_proposals(run)
     return stats

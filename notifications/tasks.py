@@ -1,4 +1,4 @@
-"""Thin Celery tasks for the outbox."""
+"""Thin Celery tasks for the outbox and the daily digest."""
 
 import smtplib
 
@@ -19,6 +19,23 @@ def deliver_notification(notification_id: str) -> bool:
     return services.deliver_notification(notification_id=notification_id)
 
 
+@shared_task(
+    name="notifications.deliver_digest",
+    soft_time_limit=15,
+    time_limit=20,
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_digest(digest_id: str) -> bool:
+    return services.deliver_digest(digest_id=digest_id)
+
+
 @shared_task(name="notifications.sweep_notifications", soft_time_limit=20, time_limit=25)
 def sweep_notifications() -> int:
     return services.sweep_notifications()
+
+
+@shared_task(name="notifications.send_digests", soft_time_limit=240, time_limit=300)
+def send_digests() -> int:
+    return services.send_digests()

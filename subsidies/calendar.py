@@ -13,6 +13,14 @@ def feed(case: SubsidyCase, language: str) -> bytes:
     calendar.add("prodid", "-//Tcyss Talent Marketplace//subsidy deadlines//JA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-timezone", "Asia/Tokyo")
+    for event in events(case, language):
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def events(case: SubsidyCase, language: str) -> list[Event]:
+    """One all-day event per deadline of the case (also the person's feed, notifications.calendar)."""
+    found = []
     program = case.program.name(language)
     for item in schedule.deadlines_of(case):
         if item.deadline is None:
@@ -24,5 +32,5 @@ def feed(case: SubsidyCase, language: str) -> bytes:
         event.add("dtend", item.deadline.due_on + datetime.timedelta(days=1))
         event.add("description", item.deadline.basis(language))
         event.add("dtstamp", datetime.datetime.now(datetime.UTC))
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+        found.append(event)
+    return found

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import CompanyMembership, User
 from incidents.categories import CostCategory
+from marketplace import links
 from marketplace.errors import (
     Conflict,
     InvalidTransition,
@@ -405,6 +406,19 @@ def upload_document(
     document.file.save(checked.stored_name, file, save=False)
     document.save()
     record_creation(document, by=user)
+    notify(
+        kind="subsidy_document_uploaded",
+        recipients=access.admins_of(case.company.chamber_id),
+        event_key=f"subsidy_document_uploaded:{document.pk}",
+        context={
+            "company": case.company.name,
+            "program_ja": case.program.name_ja,
+            "program_en": case.program.name_en,
+            "document_type": DocumentType(document_type).label,
+            "version": version,
+        },
+        link=links.console_subsidy_case(case.pk),
+    )
     return document
 
 
@@ -417,6 +431,21 @@ def review_document(*, document: SubsidyDocument, admin: User, status: str, comm
     if status not in (SubsidyDocument.Status.ACCEPTED, SubsidyDocument.Status.NEEDS_FIX):
         raise ValidationFailed(_("Accept it or ask for a fix."), field="status")
     transition(document, to=status, by=admin, note=comment, comment=comment)
+    if status == SubsidyDocument.Status.NEEDS_FIX:
+        case = document.case
+        notify(
+            kind="subsidy_document_needs_fix",
+            recipients=_recipients(case),
+            event_key=f"subsidy_document_needs_fix:{document.pk}",
+            context={
+                "program_ja": case.program.name_ja,
+                "program_en": case.program.name_en,
+                "document_type": DocumentType(document.document_type).label,
+                "version": document.version,
+                "comment": comment,
+            },
+            link=links.sme_subsidy(case.pk),
+        )
     return document
 
 
@@ -428,7 +457,22 @@ def comment_on_case(*, case: SubsidyCase, user: User, body: str) -> CaseComment:
         raise NotFound(_("Subsidy case not found."))
     if not body.strip():
         raise ValidationFailed(_("Write the comment."), field="body")
-    return CaseComment.objects.create(case=case, author=user, body=body.strip())
+    comment = CaseComment.objects.create(case=case, author=user, body=body.strip())
+    if advises:
+        # The chamber advised: the company and its 社労士 are told (they answer on the page).
+        notify(
+            kind="case_comment",
+            recipients=_recipients(case),
+            event_key=f"case_comment:{comment.pk}",
+            context={
+                "program_ja": case.program.name_ja,
+                "program_en": case.program.name_en,
+                "author": user.name or user.email,
+                "body": comment.body,
+            },
+            link=links.sme_subsidy(case.pk),
+        )
+    return comment
 
 
 def _checked_cost_categories(case: SubsidyCase, given: Any) -> dict[str, str]:
@@ -536,6 +580,7 @@ def remind_deadlines(*, today: datetime.date | None = None) -> int:
                             "basis_ja": item.deadline.basis_ja,
                             "basis_en": item.deadline.basis_en,
                         },
+                        link=links.sme_subsidy(case.pk),
                     )
                 )
     return sent

@@ -16,6 +16,7 @@ from accounts import access
 from accounts.models import Company, User
 from accounts.prefectures import PREFECTURES
 from accounts.services import register_user
+from marketplace import links
 from marketplace.errors import NotFound, PermissionDenied, ValidationFailed, refuse_unknown_fields, require_reason
 from marketplace.uploads import check_upload
 from notifications.services import notify
@@ -232,6 +233,14 @@ def submit_certification(
     except IntegrityError as exc:
         certification.evidence.delete(save=False)
         raise ValidationFailed(_("This RISS registration number is already registered."), field="number") from exc
+    # The talent bank is shared: every chamber's admins may review it.
+    notify(
+        kind="credential_to_review",
+        recipients=User.objects.filter(role=User.Role.CHAMBER_ADMIN, is_active=True),
+        event_key=f"credential_to_review:{certification.pk}",
+        context={"specialist": specialist.display_name, "kind": Certification.Kind(certification.kind).label},
+        link=links.console_certification(certification.pk),
+    )
     return certification
 
 
@@ -261,6 +270,7 @@ def _notify_credential(certification: Certification) -> None:
             "note": certification.review_note,
             "deadline": certification.renewal_deadline,
         },
+        link=links.specialist_credentials(),
     )
 
 

@@ -23,8 +23,9 @@ from accounts.models import Company, User
 from billing import stripe_client
 from billing.models import BankTransferAccount, CashBalanceEntry, Invoice, Payment
 from billing.services import payments
+from marketplace import links
 from marketplace.errors import Conflict, ServiceUnavailable
-from notifications.services import notify
+from notifications.services import by_role, notify
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def apply_partial_funding(intent: dict[str, Any]) -> str:
         recipients=access.members_of(invoice.engagement.company_id),
         event_key=f"bank_transfer_partial:{payment.pk}:{received}",
         context={"invoice": invoice, "received": received, "remaining": state.amount_remaining},
+        link=links.sme_invoice(invoice.pk),
     )
     return "applied"
 
@@ -183,5 +185,6 @@ def apply_funds_available(cash_balance: dict[str, Any], *, event_id: str) -> str
         recipients=[*access.admins_of(company.chamber_id), *access.members_of(company.pk)],
         event_key=f"bank_transfer_unapplied:{event_id}",
         context={"company": company.name, "available": available},
+        link=by_role(chamber_admin=links.console_invoices(), sme=links.sme_home()),
     )
     return "applied"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import User
 from billing.models import TimeEntry
+from marketplace import links
 from marketplace.errors import Conflict, PermissionDenied, ValidationFailed, require_reason
 from matching.models import Engagement
 from notifications.services import notify
@@ -44,6 +45,7 @@ def log_hours(
         recipients=access.members_of(engagement.company_id),
         event_key=f"hours_logged:{entry.pk}",
         context={"title": engagement.request.title, "entry": entry, "specialist": engagement.specialist.display_name},
+        link=links.sme_engagement(engagement.pk),
     )
     return entry
 
@@ -67,5 +69,6 @@ def dispute_hours(*, entry: TimeEntry, user: User, note: str) -> TimeEntry:
         recipients=[entry.engagement.specialist.user],
         event_key=f"hours_disputed:{entry.pk}",
         context={"title": entry.engagement.request.title, "entry": entry, "note": note},
+        link=links.specialist_engagement(entry.engagement_id),
     )
     return entry

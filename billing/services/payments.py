@@ -24,7 +24,7 @@ from billing import stripe_client
 from billing.models import ConnectedAccount, Invoice, Payment
 from marketplace import links
 from marketplace.errors import Conflict, InvalidTransition, PaymentDeclined, require_reason
-from notifications.services import notify
+from notifications.services import by_role, notify
 from workflow.services import forward_transition, record_creation, transition
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def payout_account(invoice: Invoice) -> ConnectedAccount:
             recipients=[specialist.user],
             event_key=f"payouts_needed:{invoice.pk}",
             context={"invoice": invoice, "company": invoice.engagement.company.name},
+            link=links.specialist_payouts(),
         )
     raise Conflict(
         _(
@@ -186,6 +187,7 @@ def _apply_intent_state(payment: Payment, intent_status: str, *, failure: str = 
             recipients=access.members_of(payment.invoice.engagement.company_id),
             event_key=f"payment_failed:{payment.pk}",
             context={"invoice": payment.invoice, "reason": failure},
+            link=links.sme_invoice(payment.invoice_id),
         )
     return "applied" if moved else "ignored: already there"
 
@@ -213,6 +215,7 @@ def payment_succeeded(payment: Payment) -> str:
             recipients=[*access.members_of(engagement.company_id), engagement.specialist.user],
             event_key=f"payment_received:{payment.pk}",
             context={"invoice": invoice, "payment": payment, "title": engagement.request.title},
+            link=by_role(sme=links.sme_invoice(invoice.pk), specialist=links.specialist_engagement(engagement.pk)),
         )
     return "applied" if moved else "ignored: already there"
 

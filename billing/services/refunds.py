@@ -21,7 +21,7 @@ from accounts.models import User
 from billing import money, stripe_client
 from billing.models import Payment, Refund
 from billing.services import payments
-from marketplace import outbox
+from marketplace import links, outbox
 from marketplace.celery import send, send_on_commit
 from marketplace.errors import (
     Conflict,
@@ -31,7 +31,7 @@ from marketplace.errors import (
     ValidationFailed,
     require_reason,
 )
-from notifications.services import notify
+from notifications.services import by_role, notify
 from workflow.services import forward_transition, record_creation, transition
 
 logger = logging.getLogger(__name__)
@@ -186,5 +186,6 @@ def _settle_refund(refund: Refund) -> str:
         recipients=[*access.members_of(engagement.company_id), engagement.specialist.user],
         event_key=f"refund_issued:{refund.pk}",
         context={"invoice": payment.invoice, "refund": refund, "reason": refund.reason},
+        link=by_role(sme=links.sme_invoice(payment.invoice_id), specialist=links.specialist_engagement(engagement.pk)),
     )
     return "applied"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
+from marketplace import links
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationFailed, require_reason
 from matching import terms as freelance_act
 from matching.models import AdvisorRequest, Engagement, Proposal, Review
@@ -49,7 +50,24 @@ def select_proposal(
     )
     record_creation(engagement, by=user)
     _notify_engagement(engagement, "engagement_started")
+    _ask_for_payouts(engagement)
     return engagement
+
+
+def _ask_for_payouts(engagement: Engagement) -> None:
+    """The specialist is asked to set up payouts when the engagement starts (not when the SME
+    first tries to pay), unless Stripe already lets them receive payouts."""
+    from billing.models import ConnectedAccount
+
+    if ConnectedAccount.objects.filter(specialist_id=engagement.specialist_id, payouts_enabled=True).exists():
+        return
+    notify(
+        kind="payouts_needed",
+        recipients=[engagement.specialist.user],
+        event_key=f"payouts_needed:engagement:{engagement.pk}",
+        context={"company": engagement.company.name, "title": engagement.request.title},
+        link=links.specialist_payouts(),
+    )
 
 
 def _notify_engagement(engagement: Engagement, kind: str) -> None:
@@ -75,6 +93,7 @@ def _notify_engagement(engagement: Engagement, kind: str) -> None:
             "contact_email": specialist.email,
             "contact_phone": specialist.phone,
         },
+        link=links.sme_engagement(engagement.pk),
     )
     notify(
         kind=kind,
@@ -82,7 +101,36 @@ def _notify_engagement(engagement: Engagement, kind: str) -> None:
         event_key=f"{kind}:{engagement.pk}",
         context=common
         | {"contact_name": engagement.company.name, "contact_email": owner.email if owner else "", "contact_phone": ""},
+        link=links.specialist_engagement(engagement.pk),
     )
+
+
+def _notify_notice(engagement: Engagement, *, by_client: bool) -> None:
+    """The other party is told of the notice: the client's notice to the specialist is the
+    Freelance Act's termination notice (Art. 16), always sent."""
+    context = {
+        "title": engagement.request.title,
+        "company": engagement.company.name,
+        "specialist": engagement.specialist.display_name,
+        "ends_on": engagement.ends_on,
+        "reason": engagement.end_reason,
+    }
+    if by_client:
+        notify(
+            kind="notice_by_client",
+            recipients=[engagement.specialist.user],
+            event_key=f"notice_by_client:{engagement.pk}",
+            context=context,
+            link=links.specialist_engagement(engagement.pk),
+        )
+    else:
+        notify(
+            kind="notice_by_specialist",
+            recipients=access.members_of(engagement.company_id),
+            event_key=f"notice_by_specialist:{engagement.pk}",
+            context=context,
+            link=links.sme_engagement(engagement.pk),
+        )
 
 
 def _finish(engagement: Engagement, *, to: str, by: User | None, note: str, ended_on: datetime.date) -> None:
@@ -138,6 +186,7 @@ def terminate_engagement(
         ends_on=ends_on, end_requested_by=user, end_reason=note, end_exception=exception, notice_given_on=today
     )
     engagement.refresh_from_db()
+    _notify_notice(engagement, by_client=by_client)
     if ends_on <= today:
         _finish(engagement, to=Engagement.Status.TERMINATED, by=user, note=note, ended_on=today)
     else:
@@ -203,5 +252,6 @@ def review_engagement(*, engagement: Engagement, user: User, rating: int, commen
         recipients=[engagement.specialist.user],
         event_key=f"review_received:{review.pk}",
         context={"title": engagement.request.title, "rating": rating, "comment": comment},
+        link=links.specialist_engagement(engagement.pk),
     )
     return review

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
+from marketplace import links
 from marketplace.errors import Conflict, PermissionDenied, require_reason
 from matching.models import MatchRun, Proposal
 from notifications.services import notify
@@ -57,6 +58,30 @@ def _approve(proposal: Proposal, admin: User, note: str) -> None:
             "expires_at": timezone.localtime(expires_at),
             "proposal_id": proposal.pk,
         },
+        link=links.specialist_proposal(proposal.pk),
+    )
+    # The company sees its pipeline move: one mail per request and day, never who was proposed.
+    notify(
+        kind="proposals_approved",
+        recipients=access.members_of(request.company_id),
+        event_key=f"proposals_approved:{request.pk}:{timezone.localdate()}",
+        context={"title": request.title},
+        link=links.sme_request(request.pk),
+    )
+
+
+def announce_run_proposals(run: MatchRun) -> None:
+    """After a run wrote its proposals (in that transaction): the chamber's admins are told how
+    many wait for their review, one mail per run and admin."""
+    waiting = Proposal.objects.filter(run=run, status=Proposal.Status.PENDING_REVIEW).count()
+    if not waiting:
+        return
+    notify(
+        kind="proposals_to_review",
+        recipients=access.admins_of(run.chamber_id),
+        event_key=f"proposals_to_review:{run.pk}",
+        context={"count": waiting, "run": run},
+        link=links.console_run(run.pk),
     )
 
 
@@ -143,6 +168,7 @@ def accept_proposal(*, proposal: Proposal, user: User, declaration: str = "", no
         recipients=access.members_of(request.company_id),
         event_key=f"proposal_accepted:{proposal.pk}",
         context={"title": request.title, "specialist": proposal.specialist.display_name, "proposal_id": proposal.pk},
+        link=links.sme_request(request.pk),
     )
     return proposal
 
@@ -201,6 +227,7 @@ def remind_expiring_proposals(*, now: datetime.datetime | None = None) -> int:
                         "expires_at": timezone.localtime(proposal.expires_at) if proposal.expires_at else None,
                         "proposal_id": proposal.pk,
                     },
+                    link=links.specialist_proposal(proposal.pk),
                 )
             )
     return sent

@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Company, User
+from marketplace import links
 from marketplace.errors import Conflict, ValidationFailed, refuse_unknown_fields
 from matching.models import AdvisorRequest, MatchRun, Proposal, RequiredSkill
 from matching.services import proposals, runs
+from notifications.services import notify
 from talent.models import RequestKind, Skill
 from workflow.services import transition
 
@@ -122,6 +124,19 @@ def publish_request(*, request: AdvisorRequest, user: User) -> tuple[AdvisorRequ
         raise Conflict(_("The company must be verified by its chamber before publishing."))
     _check_request(request)
     transition(request, to=AdvisorRequest.Status.OPEN, by=user, published_at=timezone.now())
+    if request.kind == RequestKind.INCIDENT:
+        # An incident cannot wait for the daily digest: the chamber's admins are told at once.
+        notify(
+            kind="incident_request_published",
+            recipients=access.admins_of(request.company.chamber_id),
+            event_key=f"incident_request_published:{request.pk}",
+            context={
+                "company": request.company.name,
+                "title": request.title,
+                "urgency": request.get_urgency_display(),
+            },
+            link=links.console_request(request.pk),
+        )
     try:
         run = runs.start_match_run(chamber=request.company.chamber, request=request, created_by=None)
     except Conflict:

@@ -63,7 +63,7 @@ def test_paying_a_specialist_without_payouts_is_a_409_and_tells_the_specialist_o
     assert not Payment.objects.exists()
     [notice] = Notification.objects.filter(kind="payouts_needed")
     assert notice.email == "bob@riss.test"
-    assert "billing/connect/onboard" in notice.body
+    assert "/specialist/payouts/" in notice.body  # the page where payouts are set up
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ def test_a_retainers_month_is_invoiced_the_day_after_it_ends_with_the_fee_split(
     assert [(line.kind, line.amount_jpy) for line in invoice.lines.all()] == [("retainer", 55_000)]
     [notice] = Notification.objects.filter(kind="invoice_issued")
     assert (notice.recipient, notice.event_key) == (sme_alice, f"invoice_issued:{invoice.pk}")
-    assert "55000円" in notice.body
+    assert "55,000円" in notice.body
     assert StatusChange.objects.filter(object_id=invoice.pk, to_status="open").count() == 1
 
 

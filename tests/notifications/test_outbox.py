@@ -13,7 +13,7 @@ from notifications import services
 from notifications.models import Notification
 from tests import factories
 
-CONTEXT = {"title": "BCP策定支援", "rating": 4, "comment": "丁寧でした"}
+CONTEXT = {"title": "BCP策定支援", "rating": 4, "comment": "丁寧でした", "link": "http://127.0.0.1:8000/specialist/"}
 
 
 @pytest.fixture
