@@ -105,6 +105,7 @@ def seed(clients: int, specialists: int) -> dict[str, Any]:
     )
     programs = list(SubsidyProgram.objects.filter(is_current=True).order_by("code"))
     today = timezone.localdate()
+
     smes = []
     for index in range(clients):
         email = f"load-sme-{index}@example.test"
@@ -144,6 +145,11 @@ def seed(clients: int, specialists: int) -> dict[str, Any]:
     # Without statistics the planner sorted the whole listed set for the directory's first
     # page instead of reading its index.
     analyse()
+    # The load's people have confirmed their addresses (an unconfirmed SME may not publish, and an
+    # unconfirmed specialist is never listed or proposed).
+    User.objects.filter(email__startswith="load-", email_confirmed_at__isnull=True).update(
+        email_confirmed_at=timezone.now()
+    )
     return {
         "smes": [(str(RefreshToken.for_user(u).access_token), str(c.pk)) for u, c in smes],
         "admin": str(RefreshToken.for_user(admin).access_token),
