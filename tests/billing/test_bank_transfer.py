@@ -136,7 +136,7 @@ def test_a_bank_transfer_walks_from_invoice_to_virtual_account_to_funds_applied_
     assert Notification.objects.filter(kind="payment_received").count() == 2  # Alice and Bob, once
     unapplied = Notification.objects.filter(kind="bank_transfer_unapplied")
     assert world["carol"] in {n.recipient for n in unapplied}
-    assert "5000円" in unapplied.get(recipient=world["carol"]).body
+    assert "5,000円" in unapplied.get(recipient=world["carol"]).body
 
     receipt = world["alice"].get(f"/api/v1/payments/{payment.pk}/receipt.pdf")
     assert receipt.status_code == 200

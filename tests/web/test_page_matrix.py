@@ -16,6 +16,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from notifications.services import create_calendar_token as calendar_token
 from tests.conftest import Cast
 from tests.web.world import ALICE_REQUEST, ERIN_REQUEST, World, world
 
@@ -96,6 +97,10 @@ ROWS = [
     Row("web:password_reset_sent", {}, default=OK),
     Row("web:password_reset_confirm", {}, default=OK, kwargs=lambda cast: {"uidb64": "Mg", "token": "abc-def"}),
     Row("web:invite", {}, default=OK, kwargs=lambda cast: {"token": "not-a-token"}),
+    # A calendar app subscribes without signing in: the secret URL is the key (Alice's here), so it
+    # answers whoever holds it; an unknown, rotated or revoked one is a 404 (tests/notifications/test_calendar.py).
+    Row("web:calendar_feed", {}, default=OK, kwargs=lambda cast: {"token": calendar_token(user=cast.sme_alice)}),
+    Row("web:calendar_feed", {}, default=NOT_FOUND, kwargs=lambda cast: {"token": "not-a-token"}),
     audience("console:home", CHAMBER_ADMINS),
     audience("console:companies", CHAMBER_ADMINS),
     audience("console:company", ("admin_carol",), of(company_id=lambda w: w.pending_company)),
@@ -149,6 +154,8 @@ NEVER_SHOWN = {
 NOT_PAGES = {
     "web:logout": "POST only (tests/web/test_account.py)",
     "web:set_language": "POST only (tests/web/test_account.py)",
+    "web:settings_notifications": "POST only, from /settings/ (tests/notifications/test_preferences.py)",
+    "web:settings_calendar": "POST only, from /settings/ (tests/notifications/test_calendar.py)",
 }
 NAMESPACES = ("web", "console", "sme", "specialist")
 
