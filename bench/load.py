@@ -399,8 +399,12 @@ def main() -> None:
     server_errors = sum(n for (_name, code), n in mixed.status.items() if code >= 500)
     throttled = sum(n for (_name, code), n in mixed.status.items() if code == 429)
     errors = mixed.unexpected
-    print(f"\nLoad: {args.concurrency} clients for {elapsed:.0f} s against gunicorn ({args.workers} gevent workers) "
-          f"+ 1 Celery worker, PostgreSQL, Redis on 127.0.0.1\n")  # fmt: skip
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    tasks = "1 Celery worker, Redis" if settings.REDIS_URL else "eager tasks, no Redis"
+    print(
+        f"\nLoad: {args.concurrency} clients for {elapsed:.0f} s against gunicorn ({args.workers} gevent workers), "
+        f"{tasks}, {database} on 127.0.0.1\n"
+    )
     print(f"{'endpoint':28} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
     for name, samples in sorted(mixed.latency.items()):
         codes = {code: n for (who, code), n in mixed.status.items() if who == name}
