@@ -202,6 +202,14 @@ class AggregatesSerializer(serializers.Serializer[Any]):
     suppressed_incidents = serializers.IntegerField()
 
 
+class StixBundleSerializer(serializers.Serializer[Any]):
+    """A STIX 2.1 bundle (its objects as STIX defines them)."""
+
+    type = serializers.CharField(help_text="bundle")
+    id = serializers.CharField()
+    objects = serializers.ListField(child=serializers.DictField())
+
+
 class SharingPolicySerializer(serializers.ModelSerializer[SharingPolicy]):
     k_threshold = serializers.IntegerField(min_value=2, max_value=50, required=False)
     dominance_percent = serializers.IntegerField(min_value=50, max_value=99, required=False)

@@ -192,6 +192,8 @@ class SharedIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             }
         )
 
+    # A STIX bundle is JSON (`+json`): documented as the object it is, not as opaque bytes.
+    @extend_schema(responses={(200, STIX_MEDIA_TYPE): serializers.StixBundleSerializer})
     @downloads(STIX_MEDIA_TYPE)
     @action(detail=False, methods=["get"])
     def stix(self, request: Request) -> HttpResponseBase:
