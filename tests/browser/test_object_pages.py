@@ -28,6 +28,8 @@ def sign_in(page, server_url, user, home):
 
 
 def every_control_is_labelled(page):
+    # A control folded away in <details> has no accessible name while hidden: unfold them first.
+    page.evaluate("() => document.querySelectorAll('main details').forEach(d => { d.open = true; })")
     controls = page.locator("main input:not([type=hidden]), main select, main textarea, main button")
     for index in range(controls.count()):
         expect(controls.nth(index)).to_have_accessible_name(re.compile(r"\S"))
