@@ -45,11 +45,11 @@ def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]
     return subject.strip(), body.strip() + "\n"
 
 
-def deliveries(users: Iterable[Any], kind: str) -> dict[Any, kinds.Delivery]:
+def deliveries(users: Iterable[Any], kind: str) -> dict[Any, str]:
     """How each of `users` gets `kind`: their preference, else the kind's default; a
     law-required kind is always immediate."""
     spec = kinds.kind(kind)
-    chosen: dict[Any, kinds.Delivery] = {user.pk: spec.default for user in users}
+    chosen: dict[Any, str] = {user.pk: spec.default for user in users}
     if spec.legally_required or not chosen:
         return chosen
     rows = NotificationPreference.objects.filter(user_id__in=list(chosen), kind=kind).values_list("user_id", "delivery")
@@ -148,7 +148,7 @@ def sweep_notifications() -> int:
 # --- preferences --------------------------------------------------------------------------
 
 
-def preferences_of(user: Any) -> list[tuple[kinds.Kind, kinds.Delivery]]:
+def preferences_of(user: Any) -> list[tuple[kinds.Kind, str]]:
     """Every kind the person's audience receives, with how they get it now (one query)."""
     mine = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     return [
@@ -244,7 +244,7 @@ def deliver_digest(*, digest_id: str) -> bool:
         raise
     now = timezone.now()
     DigestMail.objects.filter(pk=digest_id).update(sent_at=now, last_error="")
-    Notification.objects.filter(digest_mail_id=digest_id).update(sent_at=now)
+    Notification.objects.filter(digest_mail=digest).update(sent_at=now)
     return True
 
 
