@@ -186,9 +186,7 @@ def invitation_of_token(token: str) -> Invitation | None:
     """The invitation a link's token names, whatever its status, with who sent it; None for a
     token that names none. The invitation page reads it to say what the link can still do."""
     return (
-        Invitation.objects.select_related("company", "chamber", "invited_by")
-        .filter(token_hash=_digest(token))
-        .first()
+        Invitation.objects.select_related("company", "chamber", "invited_by").filter(token_hash=_digest(token)).first()
     )
 
 

@@ -6,6 +6,7 @@ phone.
 These tests flush the database after themselves (a live server needs committed rows), so they
 keep the data migrations' rows (the skills) with a serialized rollback."""
 
+import datetime
 import io
 import re
 from urllib.parse import urlsplit
@@ -108,7 +109,7 @@ def test_an_imported_specialist_accepts_the_invitation_once_and_an_expired_one_s
     expect(page.get_by_label("パスワード")).to_have_count(0)
 
     # Jiro's invitation ran out before he opened it.
-    Invitation.objects.filter(email="jiro@example.test").update(expires_at=timezone.now() - timezone.timedelta(hours=1))
+    Invitation.objects.filter(email="jiro@example.test").update(expires_at=timezone.now() - datetime.timedelta(hours=1))
     expired = local(server_url, first_link(mailbox.wait_for("jiro@example.test")))
     visit(page, expired)
     expect(page.get_by_role("alert")).to_contain_text("この招待は期限切れです（有効期限は7日間）。")

@@ -114,8 +114,9 @@ class ProfileForm(ActionForm):
     # The person's current values, set per request (`prefilled`).
     current: ClassVar[dict[str, Any]] = {}
 
-    def __init__(self, *args: Any, initial: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, initial={**self.current, **(initial or {})}, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = {**self.current, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
 
 
 def prefilled(form: type[ProfileForm], **current: Any) -> type[ProfileForm]:
