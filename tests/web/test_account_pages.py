@@ -509,3 +509,27 @@ def test_the_console_lists_open_invitations_in_a_constant_number_of_queries(
     with django_assert_num_queries(5):
         response = client.get(SPECIALISTS)
     assert response.content.decode().count('name="revoke-action"') == n
+
+
+# --- limits --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [("/password-reset/", {"email": "alice@sme.test"}), ("/signup/", SIGN_UP)],
+    ids=["password-reset", "sign-up"],
+)
+def test_resets_and_sign_ups_are_limited_like_the_apis(client, sme_alice, settings, url, data):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth": "1/min"},
+    }
+    english(client).post(url, data)
+    before = (User.objects.count(), mails())
+
+    refused = Client().post(url, {**data, "email": "other@sme.test"}, HTTP_COOKIE="django_language=en")
+
+    assert refused.status_code == 429
+    assert "Too many attempts. Wait a minute and try again." in refused.content.decode()
+    assert 'value="other@sme.test"' in refused.content.decode()
+    assert (User.objects.count(), mails()) == before

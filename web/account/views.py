@@ -223,6 +223,10 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "web/account/invite.html", {"invitation": invitation, "form": None})
     form = forms.AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Counted like a sign-in: for an address that has an account, the password is checked here.
+        if not allow_attempt(request, "invitation"):
+            _too_many(form)
+            return render(request, "web/account/invite.html", {"invitation": invitation, "form": form}, status=429)
         try:
             user = lifecycle.accept_invitation(token=token, **form.cleaned_data)
         except (DomainError, DjangoValidationError) as exc:
