@@ -116,29 +116,51 @@ def seed(clients: int, specialists: int) -> dict[str, Any]:
         if company is None:
             base = f"{700_000_000_000 + index:012d}"
             company = Company.objects.create(
-                name=f"負荷試験株式会社{index}", entity_type="corporation",
-                corporate_number=f"{check_digit(base)}{base}", industry="services", capital_jpy=10_000_000,
-                employees=20, prefecture="13", chamber=chamber, status="verified",
-            )  # fmt: skip
+                name=f"負荷試験株式会社{index}",
+                entity_type="corporation",
+                corporate_number=f"{check_digit(base)}{base}",
+                industry="services",
+                capital_jpy=10_000_000,
+                employees=20,
+                prefecture="13",
+                chamber=chamber,
+                status="verified",
+            )
             CompanyMembership.objects.create(user=user, company=company, role="owner")
             request = AdvisorRequest.objects.create(
-                company=company, created_by=user, kind="hire", title="採用", budget_jpy=5_600_000, start_date=today,
-                employment_type="full_time", status="filled",
-            )  # fmt: skip
+                company=company,
+                created_by=user,
+                kind="hire",
+                title="採用",
+                budget_jpy=5_600_000,
+                start_date=today,
+                employment_type="full_time",
+                status="filled",
+            )
             run = MatchRun.objects.create(chamber=chamber, status="succeeded")
             proposal = Proposal.objects.create(
                 run=run, request=request, specialist=hired, score=1, rank=1, status="selected"
             )
             engagement = Engagement.objects.create(
-                request=request, proposal=proposal, specialist=hired, company=company, kind="hire",
-                employment_type="full_time", hire_date=today, weekly_hours=40, annual_salary_jpy=5_600_000,
+                request=request,
+                proposal=proposal,
+                specialist=hired,
+                company=company,
+                kind="hire",
+                employment_type="full_time",
+                hire_date=today,
+                weekly_hours=40,
+                annual_salary_jpy=5_600_000,
                 started_on=today,
-            )  # fmt: skip
+            )
             SubsidyCase.objects.create(
-                company=company, engagement=engagement, program=programs[index % len(programs)],
-                status="collecting_documents", created_by=user,
+                company=company,
+                engagement=engagement,
+                program=programs[index % len(programs)],
+                status="collecting_documents",
+                created_by=user,
                 milestones={"period_start": "2026-04-01", "period_end": "2026-06-30"},
-            )  # fmt: skip
+            )
         smes.append((user, company))
     # Earlier load runs' requests would pile up in the lists: start each run from the same data.
     AdvisorRequest.objects.filter(company__chamber=chamber, title__startswith="負荷").delete()
@@ -161,15 +183,45 @@ def start_stack(port: int, workers: int) -> list[subprocess.Popen[bytes]]:
     logs = Path(os.environ.get("LOAD_LOG_DIR", "/tmp")) / "tcyss-load"  # noqa: S108 - bench logs
     logs.mkdir(parents=True, exist_ok=True)
     web = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "--config", "python:gunicorn_conf",
-         "marketplace.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=(logs / "gunicorn.log").open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:gunicorn_conf",
+            "marketplace.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "gunicorn.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool", "prefork", "--concurrency", "2",
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=(logs / "celery.log").open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "celery.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -207,8 +259,9 @@ QUEUED: set[str] = set()  # proposals already handed to an approving session
 QUEUED_LOCK = threading.Lock()
 
 
-def mixed_client(base: str, index: int, people: dict[str, Any], stop: threading.Event, rec: Recorder,
-                 approvals: "queue.Queue[str]") -> None:  # fmt: skip
+def mixed_client(
+    base: str, index: int, people: dict[str, Any], stop: threading.Event, rec: Recorder, approvals: "queue.Queue[str]"
+) -> None:
     """One user's session: SME clients do the SME mix; every fourth client is the admin."""
     session = requests.Session()
     token, company = people["smes"][index]
@@ -263,26 +316,44 @@ def mixed_client(base: str, index: int, people: dict[str, Any], stop: threading.
                 call("GET subsidy case", "GET", f"/api/v1/subsidy-cases/{case['id']}/")
         elif roll < 0.87:
             body = {
-                "company": company, "kind": rng.choice(["spot", "advisor", "incident"]), "title": "負荷試験の依頼",
-                "description": "load", "required_skills": [{"skill": "incident_response", "min_level": 2}],
-                "required_certification": "none", "budget_jpy": 100_000, "hours_per_month": 4,
+                "company": company,
+                "kind": rng.choice(["spot", "advisor", "incident"]),
+                "title": "負荷試験の依頼",
+                "description": "load",
+                "required_skills": [{"skill": "incident_response", "min_level": 2}],
+                "required_certification": "none",
+                "budget_jpy": 100_000,
+                "hours_per_month": 4,
                 "start_date": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
-            }  # fmt: skip
+            }
             created = call("POST request", "POST", "/api/v1/requests/", (201,), json=body)
             if created:
                 call("POST request publish", "POST", f"/api/v1/requests/{created['id']}/publish/", json={})
         else:
             deliveries += 1
             event = {
-                "id": f"evt_load_{index}_{deliveries}_{time.time_ns()}", "object": "event",
-                "type": "payment_intent.succeeded", "created": int(time.time()),
-                "data": {"object": {"id": f"pi_load_{index}_{deliveries}", "object": "payment_intent",
-                                    "status": "succeeded", "metadata": {}}},
-            }  # fmt: skip
+                "id": f"evt_load_{index}_{deliveries}_{time.time_ns()}",
+                "object": "event",
+                "type": "payment_intent.succeeded",
+                "created": int(time.time()),
+                "data": {
+                    "object": {
+                        "id": f"pi_load_{index}_{deliveries}",
+                        "object": "payment_intent",
+                        "status": "succeeded",
+                        "metadata": {},
+                    }
+                },
+            }
             raw = json.dumps(event)
             header = stripe.WebhookSignature.generate_signature_header(raw, secret)
-            call("POST stripe webhook", "POST", "/api/v1/billing/stripe/webhook/", data=raw,
-                 headers={"Content-Type": "application/json", "Stripe-Signature": header})  # fmt: skip
+            call(
+                "POST stripe webhook",
+                "POST",
+                "/api/v1/billing/stripe/webhook/",
+                data=raw,
+                headers={"Content-Type": "application/json", "Stripe-Signature": header},
+            )
 
 
 def only(base: str, path: str, params: dict[str, str], token: str, stop: threading.Event, rec: Recorder) -> None:
@@ -323,8 +394,9 @@ def _probe(operation: Any, base: str, headers: list[dict[str, str]], checks: lis
     from hypothesis import HealthCheck, given
     from hypothesis import settings as hypothesis_settings
 
-    @hypothesis_settings(max_examples=examples, deadline=None, derandomize=True,
-                         suppress_health_check=list(HealthCheck), database=None)  # fmt: skip
+    @hypothesis_settings(
+        max_examples=examples, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None
+    )
     @given(case=operation.as_strategy())
     def probe(case: Any) -> None:
         for header in headers:
@@ -408,27 +480,42 @@ def main() -> None:
     print(f"{'endpoint':28} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
     for name, samples in sorted(mixed.latency.items()):
         codes = {code: n for (who, code), n in mixed.status.items() if who == name}
-        print(f"{name:28} {len(samples):9d} {statistics.median(samples):8.1f} {percentile(samples, 0.95):8.1f} "
-              f"{percentile(samples, 0.99):8.1f}  {codes}")  # fmt: skip
+        print(
+            f"{name:28} {len(samples):9d} {statistics.median(samples):8.1f} {percentile(samples, 0.95):8.1f} "
+            f"{percentile(samples, 0.99):8.1f}  {codes}"
+        )
     every = [ms for samples in mixed.latency.values() for ms in samples]
     directory_rps = ratio.status[(DIRECTORY, 200)] / seconds[DIRECTORY]
     bare_rps = ratio.status[(BARE_LIST, 200)] / seconds[BARE_LIST]
     print(f"\n{total} requests, {total / elapsed:.1f}/s; errors {errors}, 5xx {server_errors}, throttled {throttled}")
-    print(f"directory alone {directory_rps:.1f}/s vs a bare ModelSerializer list {bare_rps:.1f}/s "
-          f"= {directory_rps / bare_rps:.2f} (after {drained_s:.0f} s waiting for the match runs)")  # fmt: skip
+    print(
+        f"directory alone {directory_rps:.1f}/s vs a bare ModelSerializer list {bare_rps:.1f}/s "
+        f"= {directory_rps / bare_rps:.2f} (after {drained_s:.0f} s waiting for the match runs)"
+    )
     for failure in mixed.failures:
         print("  unexpected:", failure)
     if probed is not None:
         print(f"schemathesis over HTTP: {probed['operations']} operations, {len(probed['mismatches'])} mismatches")
         for mismatch in probed["mismatches"]:
             print("  ", mismatch)
-    print(json.dumps({
-        "seconds": round(elapsed, 1), "concurrency": args.concurrency, "requests": total, "errors": errors,
-        "server_errors": server_errors, "throttled": throttled, "rps": round(total / elapsed, 1),
-        "p95_ms": round(percentile(every, 0.95), 1), "directory_rps": round(directory_rps, 1),
-        "bare_list_rps": round(bare_rps, 1), "directory_over_bare": round(directory_rps / bare_rps, 2),
-        "conformance_mismatches": None if probed is None else len(probed["mismatches"]),
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "seconds": round(elapsed, 1),
+                "concurrency": args.concurrency,
+                "requests": total,
+                "errors": errors,
+                "server_errors": server_errors,
+                "throttled": throttled,
+                "rps": round(total / elapsed, 1),
+                "p95_ms": round(percentile(every, 0.95), 1),
+                "directory_rps": round(directory_rps, 1),
+                "bare_list_rps": round(bare_rps, 1),
+                "directory_over_bare": round(directory_rps / bare_rps, 2),
+                "conformance_mismatches": None if probed is None else len(probed["mismatches"]),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,18 @@ __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
 class BareSpecialistSerializer(serializers.ModelSerializer[Specialist]):
     class Meta:
         model = Specialist
-        fields = ["id", "display_name", "bio", "prefecture", "hourly_rate_jpy", "monthly_retainer_jpy", "rating",
-                  "years_experience", "remote_ok", "onsite_ok"]  # fmt: skip
+        fields = [
+            "id",
+            "display_name",
+            "bio",
+            "prefecture",
+            "hourly_rate_jpy",
+            "monthly_retainer_jpy",
+            "rating",
+            "years_experience",
+            "remote_ok",
+            "onsite_ok",
+        ]
 
 
 class BareSpecialistList(generics.ListAPIView[Specialist]):

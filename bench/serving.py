@@ -261,18 +261,24 @@ def main() -> None:
         raise SystemExit("set DATABASE_URL to a migrated PostgreSQL database")
     results = [measure(name, args.clients, args.seconds) for name in args.only.split(",")]
     first = next((r for r in results if "rps" in r), None)
-    print(f"\nGET {PATH} under 50 idle + 50 slow-header + 3 TLS connections; then {args.clients} clients, "
-          f"{args.seconds:.0f} s\n")  # fmt: skip
-    print(f"{'candidate':18} {'alone ms':>9} {'attacked ms':>12} {'req/s':>7} {'ratio':>6} {'p95 ms':>7} "
-          f"{'pg conns':>9} {'after':>6}")  # fmt: skip
+    print(
+        f"\nGET {PATH} under 50 idle + 50 slow-header + 3 TLS connections; then {args.clients} clients, "
+        f"{args.seconds:.0f} s\n"
+    )
+    print(
+        f"{'candidate':18} {'alone ms':>9} {'attacked ms':>12} {'req/s':>7} {'ratio':>6} {'p95 ms':>7} "
+        f"{'pg conns':>9} {'after':>6}"
+    )
     for result in results:
         if "skipped" in result:
             print(f"{result['candidate']:18} skipped: {result['skipped']}")
             continue
         ratio = float(result["rps"]) / float(first["rps"]) if first else 0.0  # type: ignore[arg-type]
-        print(f"{result['candidate']:18} {result['baseline_ms']:9} {result['under_attack_ms']:12} {result['rps']:7} "
-              f"{ratio:6.2f} {result['p95_ms']:7} {result['pg_connections']:9} "
-              f"{result['pg_connections_after']:6}")  # fmt: skip
+        print(
+            f"{result['candidate']:18} {result['baseline_ms']:9} {result['under_attack_ms']:12} {result['rps']:7} "
+            f"{ratio:6.2f} {result['p95_ms']:7} {result['pg_connections']:9} "
+            f"{result['pg_connections_after']:6}"
+        )
     print(json.dumps(results))
 
 

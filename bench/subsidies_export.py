@@ -66,32 +66,59 @@ def seed(count: int) -> None:
         size = min(batch, count - made)
         companies = Company.objects.bulk_create(
             Company(
-                name=f"ベンチ株式会社{made + i}", entity_type="sole_proprietor", industry="services", employees=5,
-                prefecture="13", chamber=chamber, status="verified",
+                name=f"ベンチ株式会社{made + i}",
+                entity_type="sole_proprietor",
+                industry="services",
+                employees=5,
+                prefecture="13",
+                chamber=chamber,
+                status="verified",
             )
             for i in range(size)
-        )  # fmt: skip
+        )
         CompanyMembership.objects.bulk_create(CompanyMembership(user=owner, company=c, role="owner") for c in companies)
         requests = AdvisorRequest.objects.bulk_create(
-            AdvisorRequest(company=c, created_by=owner, kind="hire", title="採用", budget_jpy=5_600_000,
-                           start_date=today, employment_type="full_time", status="filled")
+            AdvisorRequest(
+                company=c,
+                created_by=owner,
+                kind="hire",
+                title="採用",
+                budget_jpy=5_600_000,
+                start_date=today,
+                employment_type="full_time",
+                status="filled",
+            )
             for c in companies
-        )  # fmt: skip
+        )
         proposals = Proposal.objects.bulk_create(
             Proposal(run=run, request=r, specialist=specialist, score=1, rank=1, status="selected") for r in requests
         )
         engagements = Engagement.objects.bulk_create(
-            Engagement(request=r, proposal=p, specialist=specialist, company=r.company, kind="hire",
-                       employment_type="full_time", hire_date=today, weekly_hours=40, annual_salary_jpy=5_600_000,
-                       started_on=today)
+            Engagement(
+                request=r,
+                proposal=p,
+                specialist=specialist,
+                company=r.company,
+                kind="hire",
+                employment_type="full_time",
+                hire_date=today,
+                weekly_hours=40,
+                annual_salary_jpy=5_600_000,
+                started_on=today,
+            )
             for r, p in zip(requests, proposals, strict=True)
-        )  # fmt: skip
+        )
         SubsidyCase.objects.bulk_create(
-            SubsidyCase(company=e.company, engagement=e, program=programs[(made + i) % len(programs)],
-                        status="collecting_documents", created_by=owner,
-                        milestones={"period_start": "2026-04-01", "period_end": "2026-06-30"})
+            SubsidyCase(
+                company=e.company,
+                engagement=e,
+                program=programs[(made + i) % len(programs)],
+                status="collecting_documents",
+                created_by=owner,
+                milestones={"period_start": "2026-04-01", "period_end": "2026-06-30"},
+            )
             for i, e in enumerate(engagements)
-        )  # fmt: skip
+        )
         made += size
         print(f"  seeded {made:,} cases", file=sys.stderr)
 
@@ -152,8 +179,10 @@ def main() -> None:
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     print("| rows | seconds | rows/s | CSV MB | export peak RSS MB | BOM |")
     print("|---|---|---|---|---|---|")
-    print(f"| {figures['rows']:,} | {figures['seconds']} | {figures['rows_per_s']:,} | {figures['megabytes']} "
-          f"| {figures['peak_rss_mb']} | {figures['bom']} |")  # fmt: skip
+    print(
+        f"| {figures['rows']:,} | {figures['seconds']} | {figures['rows_per_s']:,} | {figures['megabytes']} "
+        f"| {figures['peak_rss_mb']} | {figures['bom']} |"
+    )
     print(json.dumps(figures))
 
 

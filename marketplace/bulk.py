@@ -49,10 +49,14 @@ def columns(queryset: QuerySet[Any, Any], dtypes: Sequence[Any], *, sort: bool =
         rows = list(queryset)
         if any(value is None for row in rows for value in row):
             raise ValueError("a selected value is NULL")
-        result = [
-            np.array([v.bytes for v in values] if kind == UUID else values, dtype=kind)
-            for kind, values in zip(kinds, zip(*rows, strict=True), strict=True)
-        ] if rows else [np.zeros(0, dtype=kind) for kind in kinds]  # fmt: skip
+        result = (
+            [
+                np.array([v.bytes for v in values] if kind == UUID else values, dtype=kind)
+                for kind, values in zip(kinds, zip(*rows, strict=True), strict=True)
+            ]
+            if rows
+            else [np.zeros(0, dtype=kind) for kind in kinds]
+        )
     else:
         result = _copy_arrays(queryset, kinds)
     if sort and result[0].size > 1 and not bool(np.all(result[0][1:] >= result[0][:-1])):

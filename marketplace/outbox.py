@@ -51,10 +51,9 @@ def claim(queryset: "QuerySet[Any]", *, done: str, **lookup: Any) -> datetime.da
     """Claim the waiting row matching `lookup` for this sender; the claim time, or None when
     it is done already or another sender holds it."""
     now = timezone.now()
-    claimed = (
-        queryset.filter(_claimable(now), **lookup, **{f"{done}__isnull": True})
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )  # fmt: skip
+    claimed = queryset.filter(_claimable(now), **lookup, **{f"{done}__isnull": True}).update(
+        claimed_at=now, attempts=F("attempts") + 1
+    )
     return now if claimed else None
 
 

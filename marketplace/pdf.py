@@ -86,8 +86,14 @@ def document(*, title: str, intro: str, body: Sequence[Flowable], reference: str
     naming the object it was made from and when."""
     buffer = io.BytesIO()
     SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=title, author="Tcyss Talent Marketplace",
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author="Tcyss Talent Marketplace",
     ).build(
         [
             Paragraph(title, TITLE),
@@ -97,5 +103,5 @@ def document(*, title: str, intro: str, body: Sequence[Flowable], reference: str
             Spacer(1, 6 * mm),
             Paragraph(f"{reference}　作成：{timezone.localtime():%Y-%m-%d %H:%M}（Tcyss）", SMALL),
         ]
-    )  # fmt: skip
+    )
     return buffer.getvalue()

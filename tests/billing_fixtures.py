@@ -27,9 +27,12 @@ def engaged(company, owner, specialist, *, kind="advisor", title="セキュリ�
 
 def connected(specialist, *, payouts=True, account_id=None):
     return ConnectedAccount.objects.create(
-        specialist=specialist, account_id=account_id or f"acct_{specialist.pk.hex[:12]}", charges_enabled=payouts,
-        payouts_enabled=payouts, details_submitted=payouts,
-    )  # fmt: skip
+        specialist=specialist,
+        account_id=account_id or f"acct_{specialist.pk.hex[:12]}",
+        charges_enabled=payouts,
+        payouts_enabled=payouts,
+        details_submitted=payouts,
+    )
 
 
 def invoice_for(engagement, *, start=datetime.date(2026, 9, 15), today=datetime.date(2026, 10, 20)) -> Invoice:

@@ -40,6 +40,10 @@ def make_engagement(proposal, *, kind=None, **fields):
             "payment_method": "bank_transfer",
         }
     return Engagement.objects.create(
-        request=request, proposal=proposal, specialist=proposal.specialist, company=request.company, kind=kind,
+        request=request,
+        proposal=proposal,
+        specialist=proposal.specialist,
+        company=request.company,
+        kind=kind,
         **({"started_on": today} | terms | fields),
-    )  # fmt: skip
+    )

@@ -24,10 +24,21 @@ def test_copy_rows_keeps_tabs_newlines_backslashes_quotes_and_japanese(tokyo, sm
 
     bulk.copy_rows(
         Proposal,
-        ["id", "run_id", "request_id", "specialist_id", "score", "breakdown", "facts", "rank", "status", "declaration",
-         "created_at"],
+        [
+            "id",
+            "run_id",
+            "request_id",
+            "specialist_id",
+            "score",
+            "breakdown",
+            "facts",
+            "rank",
+            "status",
+            "declaration",
+            "created_at",
+        ],
         [(pk, run.pk, request.pk, bob.pk, 612, {"skills": 300}, facts, 1, "pending_review", awkward, timezone.now())],
-    )  # fmt: skip
+    )
 
     proposal = Proposal.objects.get(pk=pk)
     assert proposal.declaration == awkward

@@ -162,9 +162,11 @@ def test_skills_are_labelled_in_the_callers_language(anon, db):
     english = anon.get("/api/v1/skills/", HTTP_ACCEPT_LANGUAGE="en").json()
 
     assert japanese[0] == {
-        "slug": "incident_response", "label": "インシデント対応", "label_ja": "インシデント対応",
+        "slug": "incident_response",
+        "label": "インシデント対応",
+        "label_ja": "インシデント対応",
         "label_en": "Incident response",
-    }  # fmt: skip
+    }
     assert english[0]["label"] == "Incident response"
     slugs = {item["slug"] for item in english}
     assert {"digital_forensics", "malware_analysis", "isms_policy", "personal_information", "iot_ot"} <= slugs
@@ -201,10 +203,19 @@ def test_a_directory_card_shows_what_the_profile_page_shows(client_for, sme_alic
         User.objects.create_user(
             "ann@example.test", None, name="Ann", role="specialist", email_confirmed_at=timezone.now()
         ),
-        skills={"cloud_security": 2, "incident_response": 5, "bcp": 3}, travel=["27", "13", "01"],
-        onsite_ok=True, accepts_incident=True, accepts_spot=False, rating=4.5, rating_count=2, capacity=1,
-        active_engagements=1, languages=["ja", "en"], industries=["retail"], vendor_affiliations="Vendor K.K.",
-    )  # fmt: skip
+        skills={"cloud_security": 2, "incident_response": 5, "bcp": 3},
+        travel=["27", "13", "01"],
+        onsite_ok=True,
+        accepts_incident=True,
+        accepts_spot=False,
+        rating=4.5,
+        rating_count=2,
+        capacity=1,
+        active_engagements=1,
+        languages=["ja", "en"],
+        industries=["retail"],
+        vendor_affiliations="Vendor K.K.",
+    )
     make_certification(ann, kind="sg", status="verified", number="SG-1")
     make_certification(ann, status="verified", number="000002")
     make_certification(ann, status="verified", number="000003")  # a second RISS: the kind once
@@ -312,13 +323,21 @@ def _build(profiles):
             f"p{index}@example.test", None, name=p["name"], role="specialist", email_confirmed_at=timezone.now()
         )
         profile = Specialist.objects.create(
-            user=user, display_name=p["name"], bio=p["bio"], status=p["status"],
+            user=user,
+            display_name=p["name"],
+            bio=p["bio"],
+            status=p["status"],
             listed_in_directory=p["listed"],
-            prefecture=p["prefecture"], remote_ok=p["remote_ok"], onsite_ok=p["onsite_ok"],
-            hourly_rate_jpy=p["rate"], capacity=p["capacity"], active_engagements=p["active"],
-            rating=p["rating"], years_experience=p["years"],
+            prefecture=p["prefecture"],
+            remote_ok=p["remote_ok"],
+            onsite_ok=p["onsite_ok"],
+            hourly_rate_jpy=p["rate"],
+            capacity=p["capacity"],
+            active_engagements=p["active"],
+            rating=p["rating"],
+            years_experience=p["years"],
             **{f"accepts_{kind}": kind in p["kinds"] for kind in ["advisor", "spot", "incident", "hire"]},
-        )  # fmt: skip
+        )
         SpecialistSkill.objects.bulk_create(
             SpecialistSkill(specialist=profile, skill=skills[slug], level=level) for slug, level in p["skills"].items()
         )
@@ -326,11 +345,14 @@ def _build(profiles):
         for number, (kind, status, lapsed) in enumerate(p["certs"]):
             deadline = TODAY + datetime.timedelta(days=-1 if lapsed else 400)
             cert = Certification(
-                specialist=profile, kind=kind,
+                specialist=profile,
+                kind=kind,
                 number=f"{index * 10 + number + 1:06d}" if kind == "riss" else "SG-x",
-                issued_on=datetime.date(2020, 4, 1), renewal_deadline=deadline if kind == "riss" else None,
-                status=status, evidence_content_type="application/pdf",
-            )  # fmt: skip
+                issued_on=datetime.date(2020, 4, 1),
+                renewal_deadline=deadline if kind == "riss" else None,
+                status=status,
+                evidence_content_type="application/pdf",
+            )
             cert.evidence.name = "evidence/test.pdf"
             cert.validity = cert.validity_on(TODAY)
             cert.save()

@@ -48,8 +48,11 @@ def server(tmp_path):
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -88,10 +91,20 @@ def test_with_redis_unreachable_every_endpoint_answers_without_a_5xx(
 
     # Writes that enqueue work: publish (a match run) and approve (a notification).
     start = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
-    status, body, _ = call(server, "POST", "/api/v1/requests/", sme_alice, {
-        "company": str(alice_company.id), "kind": "spot", "title": "WAF導入の相談", "budget_jpy": 30_000,
-        "start_date": start, "required_skills": [{"skill": "incident_response", "min_level": 3}],
-    })  # fmt: skip
+    status, body, _ = call(
+        server,
+        "POST",
+        "/api/v1/requests/",
+        sme_alice,
+        {
+            "company": str(alice_company.id),
+            "kind": "spot",
+            "title": "WAF導入の相談",
+            "budget_jpy": 30_000,
+            "start_date": start,
+            "required_skills": [{"skill": "incident_response", "min_level": 3}],
+        },
+    )
     assert status == 201, body
     request_id = json.loads(body)["id"]
     status, body, publish_seconds = call(server, "POST", f"/api/v1/requests/{request_id}/publish/", sme_alice, {})
@@ -109,18 +122,36 @@ def test_with_redis_unreachable_every_endpoint_answers_without_a_5xx(
     assert Notification.objects.filter(kind="proposal_approved", sent_at__isnull=True).count() == 1
 
     # Sign-up and tokens are throttled through the cache: they fail open.
-    status, body, _ = call(server, "POST", "/api/v1/auth/register/", None, {
-        "email": "redisdown@example.test", "password": "a-long-enough-pass-2026", "role": "sme", "name": "R",
-    })  # fmt: skip
+    status, body, _ = call(
+        server,
+        "POST",
+        "/api/v1/auth/register/",
+        None,
+        {
+            "email": "redisdown@example.test",
+            "password": "a-long-enough-pass-2026",
+            "role": "sme",
+            "name": "R",
+        },
+    )
     assert status == 201, body
-    status, _, _ = call(server, "POST", "/api/v1/auth/token/", None,
-                        {"email": "redisdown@example.test", "password": "a-long-enough-pass-2026"})  # fmt: skip
+    status, _, _ = call(
+        server,
+        "POST",
+        "/api/v1/auth/token/",
+        None,
+        {"email": "redisdown@example.test", "password": "a-long-enough-pass-2026"},
+    )
     assert status == 200
 
     ids = {
-        "company": alice_company.id, "chamber": tokyo.id, "specialist": bob.id, "request": request_id,
-        "run": run.id, "review": proposal.id,
-    }  # fmt: skip
+        "company": alice_company.id,
+        "chamber": tokyo.id,
+        "specialist": bob.id,
+        "request": request_id,
+        "run": run.id,
+        "review": proposal.id,
+    }
     answered = 0
     for method, path in sorted(MATRIX):
         if method != "GET":

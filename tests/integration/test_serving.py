@@ -138,8 +138,11 @@ def _slow_and_idle_clients(port: int, idle: int = 50, slow: int = 50, tls: int =
     trickling: list[socket.socket] = []
     stop = threading.Event()
     hello = _client_hello()
-    for count, first, into in ((idle, b"GET / HTTP/1.1\r\nHost: x\r\n", held), (slow, b"G", trickling),
-                               (tls, hello, held)):  # fmt: skip
+    for count, first, into in (
+        (idle, b"GET / HTTP/1.1\r\nHost: x\r\n", held),
+        (slow, b"G", trickling),
+        (tls, hello, held),
+    ):
         for _ in range(count):
             sock = socket.create_connection(("127.0.0.1", port), timeout=2)
             with contextlib.suppress(OSError):

@@ -65,16 +65,35 @@ ACCOUNTS: dict[str, dict[str, Any]] = {}
 REPLAYS: dict[str, tuple[int, dict[str, Any]]] = {}
 DELIVERIES: set["asyncio.Future[None]"] = set()
 # Request-level options the SDK sends as headers, never as form fields.
-_OPTIONS = {"api_key", "idempotency_key", "stripe_account", "stripe_context", "stripe_version", "headers",
-            "max_network_retries", "content_type"}  # fmt: skip
+_OPTIONS = {
+    "api_key",
+    "idempotency_key",
+    "stripe_account",
+    "stripe_context",
+    "stripe_version",
+    "headers",
+    "max_network_retries",
+    "content_type",
+}
 ACCOUNT_FIELDS = set(AccountCreateParams.__annotations__) - _OPTIONS
 LINK_FIELDS = set(AccountLinkCreateParams.__annotations__) - _OPTIONS
 INTENT_FIELDS = set(PaymentIntentCreateParams.__annotations__) - _OPTIONS
 REFUND_FIELDS = set(RefundCreateParams.__annotations__) - _OPTIONS
 FUNDING_FIELDS = set(CustomerFundingInstructionsCreateParams.__annotations__) - _OPTIONS
 # What localstripe itself understands; other (valid) parameters are the simulation's.
-LOCAL_INTENT = {"amount", "currency", "customer", "payment_method", "metadata", "payment_method_types",
-                "capture_method", "payment_method_options", "confirm", "off_session", "expand"}  # fmt: skip
+LOCAL_INTENT = {
+    "amount",
+    "currency",
+    "customer",
+    "payment_method",
+    "metadata",
+    "payment_method_types",
+    "capture_method",
+    "payment_method_options",
+    "confirm",
+    "off_session",
+    "expand",
+}
 LOCAL_REFUND = {"charge", "payment_intent", "amount", "metadata", "expand"}
 CONNECT: dict[str, dict[str, Any]] = {}  # PaymentIntent id -> the Connect part of the charge
 DROPS: dict[str, int] = {}  # path -> how many answers to drop
@@ -125,11 +144,18 @@ def checked_create(allowed: set[str]) -> Any:
 @checked_create(ACCOUNT_FIELDS)
 async def create_account(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
     account = {
-        "id": f"acct_{secrets.token_hex(8)}", "object": "account", "type": data.get("type", "express"),
-        "country": data.get("country", "JP"), "email": data.get("email"), "charges_enabled": False,
-        "payouts_enabled": False, "details_submitted": False, "metadata": data.get("metadata", {}),
-        "created": int(time.time()), "simulated": True,
-    }  # fmt: skip
+        "id": f"acct_{secrets.token_hex(8)}",
+        "object": "account",
+        "type": data.get("type", "express"),
+        "country": data.get("country", "JP"),
+        "email": data.get("email"),
+        "charges_enabled": False,
+        "payouts_enabled": False,
+        "details_submitted": False,
+        "metadata": data.get("metadata", {}),
+        "created": int(time.time()),
+        "simulated": True,
+    }
     ACCOUNTS[account["id"]] = account
     _remember(key, 200, account)
     return web.json_response(account)
@@ -145,9 +171,12 @@ async def create_account_link(request: web.Request, key: str, data: dict[str, An
     if data.get("account") not in ACCOUNTS:
         return _error(400, "No such account", "account")
     link = {
-        "object": "account_link", "created": int(time.time()), "expires_at": int(time.time()) + 300,
-        "url": f"http://{request.host}/_sim/onboarding/{data['account']}", "simulated": True,
-    }  # fmt: skip
+        "object": "account_link",
+        "created": int(time.time()),
+        "expires_at": int(time.time()) + 300,
+        "url": f"http://{request.host}/_sim/onboarding/{data['account']}",
+        "simulated": True,
+    }
     _remember(key, 200, link)
     return web.json_response(link)
 
@@ -159,9 +188,13 @@ async def complete_onboarding(request: web.Request) -> web.Response:
         return _error(404, "No such account", "id")
     account.update(charges_enabled=True, payouts_enabled=True, details_submitted=True)
     event = {
-        "id": f"evt_{secrets.token_hex(8)}", "object": "event", "type": "account.updated",
-        "created": int(time.time()), "data": {"object": dict(account)}, "simulated": True,
-    }  # fmt: skip
+        "id": f"evt_{secrets.token_hex(8)}",
+        "object": "event",
+        "type": "account.updated",
+        "created": int(time.time()),
+        "data": {"object": dict(account)},
+        "simulated": True,
+    }
     DELIVERIES.add(task := asyncio.ensure_future(_deliver(event)))
     task.add_done_callback(DELIVERIES.discard)
     return web.json_response(account)
@@ -184,9 +217,13 @@ async def _deliver(event: dict[str, Any]) -> None:
 def _emit(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
     """A signed delivery of a simulated event to every registered webhook (or held back)."""
     event = {
-        "id": f"evt_{secrets.token_hex(8)}", "object": "event", "type": kind, "created": int(time.time()),
-        "data": {"object": dict(obj)}, "simulated": True,
-    }  # fmt: skip
+        "id": f"evt_{secrets.token_hex(8)}",
+        "object": "event",
+        "type": kind,
+        "created": int(time.time()),
+        "data": {"object": dict(obj)},
+        "simulated": True,
+    }
     if HOLD["on"]:
         HELD.append(event)
     else:
@@ -221,9 +258,14 @@ def _virtual_account(customer_id: str) -> dict[str, str]:
     """One fixed zengin address per customer (Stripe's are per customer too)."""
     digits = str(int(hashlib.sha256(customer_id.encode()).hexdigest(), 16))[-7:]
     return {
-        "bank_name": "シミュレーション銀行", "bank_code": "0999", "branch_name": "テスト支店", "branch_code": "123",
-        "account_type": "futsu", "account_number": digits, "account_holder_name": "ﾃｽﾄ(ｶ",
-    }  # fmt: skip
+        "bank_name": "シミュレーション銀行",
+        "bank_code": "0999",
+        "branch_name": "テスト支店",
+        "branch_code": "123",
+        "account_type": "futsu",
+        "account_number": digits,
+        "account_holder_name": "ﾃｽﾄ(ｶ",
+    }
 
 
 def _customer_exists(customer_id: str) -> bool:
@@ -242,10 +284,13 @@ async def funding_instructions(request: web.Request) -> web.Response:
         return _error(400, "Only jp_bank_transfer in jpy is simulated.", "bank_transfer[type]")
     address = {"type": "zengin", "supported_networks": ["zengin"], "zengin": _virtual_account(customer_id)}
     body = {
-        "object": "funding_instructions", "currency": "jpy", "funding_type": "bank_transfer", "livemode": False,
+        "object": "funding_instructions",
+        "currency": "jpy",
+        "funding_type": "bank_transfer",
+        "livemode": False,
         "bank_transfer": {"country": "JP", "type": "jp_bank_transfer", "financial_addresses": [address]},
         "simulated": True,
-    }  # fmt: skip
+    }
     return web.json_response(body)
 
 
@@ -254,19 +299,31 @@ def _cash_intent(data: dict[str, Any], connect: dict[str, Any]) -> dict[str, Any
     customer_id = str(data.get("customer") or "")
     amount = int(data["amount"])
     return {
-        "id": intent_id, "object": "payment_intent", "amount": amount, "amount_received": 0,
-        "currency": data.get("currency"), "customer": customer_id, "status": "requires_action",
-        "client_secret": f"{intent_id}_secret_{secrets.token_hex(8)}", "created": int(time.time()),
-        "metadata": data.get("metadata") or {}, "payment_method_types": ["customer_balance"],
+        "id": intent_id,
+        "object": "payment_intent",
+        "amount": amount,
+        "amount_received": 0,
+        "currency": data.get("currency"),
+        "customer": customer_id,
+        "status": "requires_action",
+        "client_secret": f"{intent_id}_secret_{secrets.token_hex(8)}",
+        "created": int(time.time()),
+        "metadata": data.get("metadata") or {},
+        "payment_method_types": ["customer_balance"],
         "application_fee_amount": connect.get("application_fee_amount"),
         "transfer_data": connect.get("transfer_data"),
-        "next_action": {"type": "display_bank_transfer_instructions", "display_bank_transfer_instructions": {
-            "type": "jp_bank_transfer", "currency": "jpy", "amount_remaining": amount,
-            "reference": secrets.token_hex(4).upper(),
-            "financial_addresses": [{"type": "zengin", "zengin": _virtual_account(customer_id)}],
-        }},
+        "next_action": {
+            "type": "display_bank_transfer_instructions",
+            "display_bank_transfer_instructions": {
+                "type": "jp_bank_transfer",
+                "currency": "jpy",
+                "amount_remaining": amount,
+                "reference": secrets.token_hex(4).upper(),
+                "financial_addresses": [{"type": "zengin", "zengin": _virtual_account(customer_id)}],
+            },
+        },
         "simulated": True,
-    }  # fmt: skip
+    }
 
 
 async def create_cash_intent(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
@@ -290,8 +347,12 @@ async def create_cash_intent(request: web.Request, key: str, data: dict[str, Any
         connect["application_fee_amount"] = int(connect["application_fee_amount"])
     intent = _cash_intent(data, connect)
     CASH_INTENTS[intent["id"]] = intent
-    CONNECT[intent["id"]] = {"destination": destination, "application_fee_amount": connect.get(
-        "application_fee_amount", 0), "refunds": [], "other": {}}  # fmt: skip
+    CONNECT[intent["id"]] = {
+        "destination": destination,
+        "application_fee_amount": connect.get("application_fee_amount", 0),
+        "refunds": [],
+        "other": {},
+    }
     _remember(key, 200, intent)
     return _answer(request, intent)
 
@@ -314,12 +375,20 @@ def _apply_balance(customer_id: str, reference: str) -> None:
         CASH_BALANCES[customer_id] -= applied
         instructions["amount_remaining"] -= applied
         intent["amount_received"] += applied
-        _emit("customer_cash_balance_transaction.created", {
-            "id": f"ccsbtxn_{secrets.token_hex(8)}", "object": "customer_cash_balance_transaction",
-            "type": "applied_to_payment", "customer": customer_id, "currency": "jpy", "net_amount": -applied,
-            "ending_balance": CASH_BALANCES[customer_id], "created": int(time.time()),
-            "applied_to_payment": {"payment_intent": intent["id"]},
-        })  # fmt: skip
+        _emit(
+            "customer_cash_balance_transaction.created",
+            {
+                "id": f"ccsbtxn_{secrets.token_hex(8)}",
+                "object": "customer_cash_balance_transaction",
+                "type": "applied_to_payment",
+                "customer": customer_id,
+                "currency": "jpy",
+                "net_amount": -applied,
+                "ending_balance": CASH_BALANCES[customer_id],
+                "created": int(time.time()),
+                "applied_to_payment": {"payment_intent": intent["id"]},
+            },
+        )
         if instructions["amount_remaining"] == 0:
             intent["status"] = "succeeded"
             intent["next_action"] = None
@@ -327,10 +396,15 @@ def _apply_balance(customer_id: str, reference: str) -> None:
         else:
             _emit("payment_intent.partially_funded", intent)
     if CASH_BALANCES[customer_id] > 0:
-        _emit("cash_balance.funds_available", {
-            "object": "cash_balance", "customer": customer_id, "available": {"jpy": CASH_BALANCES[customer_id]},
-            "settings": {"reconciliation_mode": "automatic"},
-        })  # fmt: skip
+        _emit(
+            "cash_balance.funds_available",
+            {
+                "object": "cash_balance",
+                "customer": customer_id,
+                "available": {"jpy": CASH_BALANCES[customer_id]},
+                "settings": {"reconciliation_mode": "automatic"},
+            },
+        )
 
 
 async def fund_cash_balance(request: web.Request) -> web.Response:
@@ -344,12 +418,17 @@ async def fund_cash_balance(request: web.Request) -> web.Response:
         return _error(400, "A positive amount in jpy.", "amount")
     CASH_BALANCES[customer_id] = CASH_BALANCES.get(customer_id, 0) + amount
     funded = {
-        "id": f"ccsbtxn_{secrets.token_hex(8)}", "object": "customer_cash_balance_transaction", "type": "funded",
-        "customer": customer_id, "currency": "jpy", "net_amount": amount, "ending_balance": CASH_BALANCES[customer_id],
-        "created": int(time.time()), "funded": {"bank_transfer": {"type": "jp_bank_transfer",
-                                                                  "reference": data.get("reference")}},
+        "id": f"ccsbtxn_{secrets.token_hex(8)}",
+        "object": "customer_cash_balance_transaction",
+        "type": "funded",
+        "customer": customer_id,
+        "currency": "jpy",
+        "net_amount": amount,
+        "ending_balance": CASH_BALANCES[customer_id],
+        "created": int(time.time()),
+        "funded": {"bank_transfer": {"type": "jp_bank_transfer", "reference": data.get("reference")}},
         "simulated": True,
-    }  # fmt: skip
+    }
     _emit("customer_cash_balance_transaction.created", funded)
     _apply_balance(customer_id, str(data.get("reference") or ""))
     return web.json_response(funded)
@@ -412,15 +491,18 @@ async def create_payment_intent(request: web.Request, key: str, data: dict[str, 
         created = [key for key in resources.store if key.startswith("payment_intent:") and key not in before]
         if created:  # a decline on confirm: Stripe names the PaymentIntent in the error
             intent_id = created[0].split(":", 1)[1]
-            CONNECT[intent_id] = {"destination": destination, "application_fee_amount": fee, "refunds": [],
-                                  "other": connect}  # fmt: skip
+            CONNECT[intent_id] = {
+                "destination": destination,
+                "application_fee_amount": fee,
+                "refunds": [],
+                "other": connect,
+            }
             exc.body["error"]["payment_intent"] = {"id": intent_id, "object": "payment_intent"}
             exc.body["error"]["type"] = "card_error"
         if exc.code == 402:
             _remember(key, exc.code, exc.body)
         return _answer(request, exc.body, exc.code)
-    CONNECT[intent.id] = {"destination": destination, "application_fee_amount": fee, "refunds": [],
-                          "other": connect}  # fmt: skip
+    CONNECT[intent.id] = {"destination": destination, "application_fee_amount": fee, "refunds": [], "other": connect}
     body = intent._export()
     body.update({"application_fee_amount": fee or None, "transfer_data": connect.get("transfer_data")})
     _remember(key, 200, body)
@@ -439,8 +521,11 @@ async def create_refund(request: web.Request, key: str, data: dict[str, Any]) ->
         if charge is not None and data.get("amount") is not None:
             left = charge.amount - charge.amount_refunded
             if int(data["amount"]) > left:
-                return _error(400, f"Refund amount ({data['amount']}) is greater than unrefunded amount on "
-                              f"charge ({left})", "amount")  # fmt: skip
+                return _error(
+                    400,
+                    f"Refund amount ({data['amount']}) is greater than unrefunded amount on charge ({left})",
+                    "amount",
+                )
     try:
         refund = Refund._api_create(**data)
     except UserError as exc:
@@ -470,8 +555,9 @@ async def connect_of(request: web.Request) -> web.Response:
     if intent_id not in CONNECT:
         return _error(404, "No such payment_intent", "id")
     intent = PaymentIntent._api_retrieve(intent_id)
-    return web.json_response({**CONNECT[intent_id], "status": intent.status, "amount": intent.amount,
-                              "simulated": True})  # fmt: skip
+    return web.json_response(
+        {**CONNECT[intent_id], "status": intent.status, "amount": intent.amount, "simulated": True}
+    )
 
 
 async def faults(request: web.Request) -> web.Response:

@@ -373,9 +373,15 @@ def test_the_chamber_advises_in_comments_and_the_company_answers(
 )
 def test_a_program_out_of_bounds_is_a_400_naming_the_field(client_for, operator_olga, field, value):
     body = {
-        "code": "bounds", "name_ja": "範囲", "name_en": "Bounds", "authority": "市", "fiscal_year": 2026,
-        "amount_kind": "per_period", "amount_jpy": 100_000, field: value,
-    }  # fmt: skip
+        "code": "bounds",
+        "name_ja": "範囲",
+        "name_en": "Bounds",
+        "authority": "市",
+        "fiscal_year": 2026,
+        "amount_kind": "per_period",
+        "amount_jpy": 100_000,
+        field: value,
+    }
     if field == "rate_percent":
         body |= {"amount_kind": "rate_with_cap", "cap_jpy": 100_000}
 

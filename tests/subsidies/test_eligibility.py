@@ -17,8 +17,9 @@ def case_with(rules, *, company=None, engagement=None, **fields):
     """Unsaved objects: eligibility reads only what is on them."""
     program = SubsidyProgram(rules=rules)
     company = company or Company(industry="services", employees=30, capital_jpy=10_000_000, entity_type="corporation")
-    engagement = engagement or Engagement(kind="hire", employment_type="full_time", weekly_hours=30,
-                                          hire_date=datetime.date(2026, 6, 1))  # fmt: skip
+    engagement = engagement or Engagement(
+        kind="hire", employment_type="full_time", weekly_hours=30, hire_date=datetime.date(2026, 6, 1)
+    )
     return SubsidyCase(program=program, company=company, engagement=engagement, **fields)
 
 
@@ -75,8 +76,13 @@ def test_rule_table(rules, fields, result, ja, en):
     ],
 )
 def test_what_the_engagement_does_not_record_is_unknown(rules, engagement_fields):
-    engagement = Engagement(kind="hire", **({"employment_type": "full_time", "weekly_hours": 30,
-                                             "hire_date": datetime.date(2026, 6, 1)} | engagement_fields))  # fmt: skip
+    engagement = Engagement(
+        kind="hire",
+        **(
+            {"employment_type": "full_time", "weekly_hours": 30, "hire_date": datetime.date(2026, 6, 1)}
+            | engagement_fields
+        ),
+    )
 
     outcome = only(case_with(rules, engagement=engagement))
 

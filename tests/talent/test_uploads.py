@@ -36,15 +36,14 @@ def test_accepts_pdf_png_and_jpeg_by_content(name, content, content_type):
         ("card.png", PNG_BYTES[:-12] + b"<html><body>x</body></html>" + PNG_BYTES[-12:], "web markup"),
         ("card.pdf", b"PK\x03\x04" + b"\x00" * 100, "Only PDF, PNG or JPEG"),
         ("card.pdf", b"<!DOCTYPE html><html></html>", "Only PDF, PNG or JPEG"),
-        ("card.pdf", PDF_BYTES.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /JS (x) >>"),
-         "scripts"),
+        ("card.pdf", PDF_BYTES.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /JS (x) >>"), "scripts"),
         ("card.pdf", b"%PDF-1.4\n1 0 obj", "incomplete"),
         ("card.png", PNG_BYTES[:30], "incomplete"),
         ("card.exe", PDF_BYTES, "content is PDF"),
         ("card", JPEG_BYTES, "content is JPEG"),
         ("empty.pdf", b"", "empty"),
     ],
-)  # fmt: skip
+)
 def test_refuses_files_whose_content_is_not_what_it_claims(name, content, reason):
     with pytest.raises(UploadRejected) as error:
         check_upload(SimpleUploadedFile(name, content), field="evidence")
@@ -125,9 +124,11 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, settings, tm
     declared = 300 * 1024 * 1024
 
     response = client.post(
-        "/api/v1/certifications/", data=b"x" * 1024, content_type="multipart/form-data; boundary=x",
+        "/api/v1/certifications/",
+        data=b"x" * 1024,
+        content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(declared),
-    )  # fmt: skip
+    )
 
     assert response.status_code == 413
     assert "larger than 11 MB" in response.json()["detail"]

@@ -14,9 +14,14 @@ from workflow.services import bulk_transition, forward_transition, transition
 def proposal(tokyo, sme_alice, alice_company, specialist_bob):
     run = MatchRun.objects.create(chamber=tokyo, status="succeeded")
     return Proposal.objects.create(
-        run=run, request=make_request(alice_company, sme_alice), specialist=make_specialist(specialist_bob),
-        score=1, breakdown={}, facts={}, rank=1,
-    )  # fmt: skip
+        run=run,
+        request=make_request(alice_company, sme_alice),
+        specialist=make_specialist(specialist_bob),
+        score=1,
+        breakdown={},
+        facts={},
+        rank=1,
+    )
 
 
 def test_a_guarded_transition_applies_once_and_is_recorded(proposal, admin_carol):
@@ -43,12 +48,19 @@ def test_forward_only_moves_ahead_in_one_step_and_ignores_what_arrives_late(prop
     assert list(StatusChange.objects.values_list("from_status", "to_status")) == [("pending_review", "accepted")]
 
 
-def test_a_bulk_transition_moves_only_rows_that_may_and_records_each(proposal, admin_carol, tokyo, sme_alice,
-                                                                     alice_company, specialist_bea):  # fmt: skip
+def test_a_bulk_transition_moves_only_rows_that_may_and_records_each(
+    proposal, admin_carol, tokyo, sme_alice, alice_company, specialist_bea
+):
     other = Proposal.objects.create(
-        run=proposal.run, request=make_request(alice_company, sme_alice, title="2"),
-        specialist=make_specialist(specialist_bea), score=1, breakdown={}, facts={}, rank=1, status="rejected",
-    )  # fmt: skip
+        run=proposal.run,
+        request=make_request(alice_company, sme_alice, title="2"),
+        specialist=make_specialist(specialist_bea),
+        score=1,
+        breakdown={},
+        facts={},
+        rank=1,
+        status="rejected",
+    )
 
     moved = bulk_transition(Proposal.objects.all(), to="expired", by=admin_carol, note="cleanup")
 
