@@ -36,6 +36,8 @@ def sweep_notifications() -> int:
     return services.sweep_notifications()
 
 
-@shared_task(name="notifications.send_digests", soft_time_limit=240, time_limit=300)
+# No own time limit: the global one applies, below the broker's visibility timeout; a digest
+# is sent once per person and day (DigestMail), so a re-delivered run sends nothing twice.
+@shared_task(name="notifications.send_digests")
 def send_digests() -> int:
     return services.send_digests()

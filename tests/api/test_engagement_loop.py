@@ -185,5 +185,11 @@ def test_the_whole_loop_through_the_api_with_every_illegal_step_refused(
             ("engagement_ended", sme_alice.email),
             ("engagement_ended", specialist_bob.email),
             ("review_received", specialist_bob.email),
+            # Issue 18: the chamber hears of the incident request and of proposals to review, the
+            # SME that its pipeline moved, and Bob to set up payouts when the engagement starts.
+            ("incident_request_published", admin_carol.email),
+            ("proposals_to_review", admin_carol.email),
+            ("proposals_approved", sme_alice.email),
+            ("payouts_needed", specialist_bob.email),
         ]
     )

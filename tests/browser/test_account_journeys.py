@@ -235,7 +235,7 @@ def test_settings_and_people_pages_on_a_phone(phone_page, server_url, mailbox):
 
     visit(page, server_url("/settings/"))
     page.get_by_role("textbox", name="お名前").fill("有栖川 アリス（代表）")
-    page.get_by_role("button", name="保存する").click()
+    page.get_by_role("button", name="保存する", exact=True).click()
     arrived(page, server_url("/settings/"))
     expect(page.get_by_text("有栖川 アリス（代表） さんでログイン中")).to_be_visible()
     page.get_by_label("現在のパスワード").fill("wrong-password")
