@@ -447,3 +447,39 @@ def test_every_notice_on_refusal_names_a_refused_write():
     for method, path, persona in NOTICES_ON_REFUSAL:
         assert method != "GET", (method, path)
         assert MATRIX[(method, path)][0][persona] >= 400, (method, path, persona)
+
+
+def _downloads() -> list[tuple[str, tuple[str, ...]]]:
+    """(path template with {id}, documented media types) of every GET whose 200 is not JSON."""
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    found = []
+    for path, item in schema["paths"].items():
+        content = item.get("get", {}).get("responses", {}).get("200", {}).get("content", {})
+        types = tuple(kind for kind in content if kind != "application/json" and not kind.endswith("+json"))
+        if types:
+            found.append((re.sub(r"\{\w+\}", "{id}", path), types))
+    return found
+
+
+# Downloads that need a query to answer 200 (the matrix calls them without one): who asks, and the query.
+DOWNLOAD_QUERIES = {"/api/v1/invoices/withholding/": ("owner", "?company={company}&month=2026-10")}
+
+
+def test_every_download_answers_the_type_its_schema_documents_when_asked_for_it(world, client_for):
+    """A client that sends `Accept: <the documented type>` gets the file (200), never a 406."""
+    by_template = {re.sub(r"\{\w+\}", "{id}", path): path for method, path in MATRIX if method == "GET"}
+    downloads = _downloads()
+    assert len(downloads) >= 8  # terms, invoice, receipt, evidence, document, calendar, exports
+    for template, types in downloads:
+        path = by_template[template]
+        statuses, _body = MATRIX[("GET", path)]
+        persona, query = DOWNLOAD_QUERIES.get(path) or (next(n for n, code in statuses.items() if code == 200), "")
+        client = client_for(world["personas"][persona])
+        url = (path + query).format(**world["ids"])
+        for media_type in types:
+            response = client.get(url, HTTP_ACCEPT=media_type)
+            assert response.status_code == 200, (url, media_type, response.status_code)
+            served = response["Content-Type"].split(";")[0]
+            assert served in types, (url, media_type, served)
+            if len(types) == 1:
+                assert served == media_type, (url, media_type, served)
