@@ -74,6 +74,16 @@ def test_sign_up_mails_a_confirmation_link_that_works_once(db):
         lifecycle.confirm_email(token=token)
 
 
+def test_a_resend_in_the_same_second_as_the_sign_up_still_sends_a_mail(db):
+    """The token's timestamp counts seconds, so both sends make the same link; both still go out
+    (seen in CI: a resend right after sign-up was swallowed as a duplicate event)."""
+    user = services.register_user(email="quick@example.test", password=STRONG, role="sme", name="早い 太郎")
+
+    lifecycle.send_email_confirmation(user=user)
+
+    assert Notification.objects.filter(recipient=user, kind="email_confirmation").count() == 2
+
+
 @pytest.mark.parametrize("token", ["", "garbage", "Zm9v.1-abc", "not-base64!.x-y"])
 def test_a_malformed_confirmation_token_is_refused_and_confirms_nobody(db, token):
     services.register_user(email="new@example.test", password=STRONG, role="sme", name="新規")
