@@ -269,3 +269,9 @@ def client_for() -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Browser tests last: their live-server flushes re-create content types with new ids, and a
+    later serialized-rollback test (tests/integration) then failed to load its copy (seen in CI)."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
