@@ -52,6 +52,9 @@ PROFILE_FIELDS = frozenset(
         "legal_name",
         "contact_email",
         "phone",
+        # Who invoices the SME and their qualified-invoice number (Specialist.clean checks it).
+        "entity_type",
+        "invoice_registration_number",
     }
 )
 LANGUAGES = frozenset({"ja", "en", "zh", "ko", "vi", "pt", "es", "fr", "de", "th", "id", "tl", "ne"})
@@ -120,6 +123,7 @@ def update_specialist_profile(*, specialist: Specialist, user: User, **fields: A
         for kind in RequestKind.values:
             setattr(specialist, f"accepts_{kind}", kind in kinds)
     try:
+        specialist.clean()  # folds a typed registration number to T + 13 digits before its length is checked
         specialist.full_clean(exclude=["user"])
     except DjangoValidationError as exc:
         raise DjangoValidationError(exc.message_dict) from exc

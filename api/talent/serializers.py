@@ -130,7 +130,14 @@ class SpecialistWithContactSerializer(SpecialistSerializer):
     email = serializers.EmailField(read_only=True)
 
     class Meta(SpecialistSerializer.Meta):
-        fields = [*SpecialistSerializer.Meta.fields, "legal_name", "email", "phone"]
+        fields = [
+            *SpecialistSerializer.Meta.fields,
+            "legal_name",
+            "email",
+            "phone",
+            "entity_type",
+            "invoice_registration_number",
+        ]
         read_only_fields = fields
 
 
@@ -165,6 +172,10 @@ class SpecialistUpdateSerializer(serializers.Serializer[Specialist]):
     legal_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     email = serializers.EmailField(source="contact_email", required=False, allow_blank=True)
     phone = serializers.RegexField(r"^[0-9+\-() ]{0,30}$", max_length=30, required=False, allow_blank=True)
+    entity_type = serializers.ChoiceField(choices=Specialist.EntityType.choices, required=False)
+    # T and 13 digits (full-width, hyphens and spaces folded; a corporation's check digit verified
+    # by Specialist.clean); blank: not registered, a tax-exempt business.
+    invoice_registration_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
 
 
 class CertificationSerializer(serializers.ModelSerializer[Certification]):
