@@ -102,6 +102,7 @@ ROWS = [
     Row("web:calendar_feed", {}, default=OK, kwargs=lambda cast: {"token": calendar_token(user=cast.sme_alice)}),
     Row("web:calendar_feed", {}, default=NOT_FOUND, kwargs=lambda cast: {"token": "not-a-token"}),
     audience("console:home", CHAMBER_ADMINS),
+    audience("console:figures_csv", CHAMBER_ADMINS),
     audience("console:companies", CHAMBER_ADMINS),
     audience("console:company", ("admin_carol",), of(company_id=lambda w: w.pending_company)),
     audience("console:certifications", CHAMBER_ADMINS),

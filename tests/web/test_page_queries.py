@@ -79,8 +79,9 @@ PAGES = [
     # Bob and the n others, each with a suspend form; the open invitations' count (1), none to
     # read (their rows: tests/web/test_account_pages.py)
     ("console:specialists", "admin_carol", 5, 'name="suspend-action"', lambda n: n + 1),
-    # six queue counts (6)
-    ("console:home", "admin_carol", 8, "queue__count", lambda n: 6),
+    # nine queues, each its count and oldest item in one query (9: figures/queues.py); the year's
+    # figures (9: figures/selectors.py, the diagnosis bands' two included)
+    ("console:home", "admin_carol", 20, "queue__count", lambda n: 9),
     # proposals waiting (1), the others (1), engagements (1)
     ("specialist:home", "specialist_bob", 5, 'href="/specialist/proposals/', lambda n: n),
 ]

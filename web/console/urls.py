@@ -1,11 +1,12 @@
 from django.urls import path
 
-from web.console import views
+from web.console import dashboard, views
 
 app_name = "console"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.home, name="home"),
+    path("figures.csv", dashboard.figures_csv, name="figures_csv"),
     path("companies/", views.companies, name="companies"),
     path("companies/<uuid:company_id>/", views.company, name="company"),
     path("certifications/", views.certifications, name="certifications"),
