@@ -84,6 +84,17 @@ CASE = of(case_id=lambda w: w.case)
 DOCUMENT = of(case_id=lambda w: w.case, document_id=lambda w: w.document)
 
 
+def incidents(w: World) -> Any:
+    """The incident pages' objects (tests/web/incident_world.py)."""
+    assert w.incidents is not None
+    return w.incidents
+
+
+INCIDENT_REPORT = of(report_id=lambda w: incidents(w).report)
+INCIDENT_ENGAGEMENT = of(engagement_id=lambda w: incidents(w).engagement)
+FORENSICS_CASE = of(case_id=lambda w: incidents(w).case)
+
+
 ROWS = [
     Row("web:home", {"anon": OK}, default=HOME, note="signed in: your home"),
     Row("web:login", {"anon": OK}, default=HOME, note="signed in: your home"),
@@ -130,6 +141,21 @@ ROWS = [
     audience("sme:subsidy", ALICE_SIDE, CASE),
     audience("sme:subsidy_document", ALICE_SIDE, DOCUMENT),
     audience("sme:members", SME_PEOPLE),
+    # Incident reports (web/sme/incidents.py): Alice's own; the feed and figures of every SME person
+    # (what each reads is the selectors' business: tests/web/test_incident_pages.py).
+    audience("sme:incident_reports", SME_PEOPLE),
+    audience("sme:incident_report", ALICE_SIDE, INCIDENT_REPORT),
+    audience("sme:incident_report_new", ALICE_SIDE, INCIDENT_ENGAGEMENT),
+    audience("sme:engagement_support", ALICE_SIDE, INCIDENT_ENGAGEMENT),
+    audience("sme:subsidy_costs", ALICE_SIDE, FORENSICS_CASE),
+    audience("sme:shared_reports", SME_PEOPLE),
+    audience("sme:shared_aggregates", SME_PEOPLE),
+    # The console's (web/console/incidents.py): a shared report and a case of Tokyo's are Carol's only.
+    audience("console:reports", CHAMBER_ADMINS),
+    audience("console:report", ("admin_carol",), of(shared_id=lambda w: incidents(w).shared)),
+    audience("console:report_aggregates", CHAMBER_ADMINS),
+    audience("console:reports_stix", CHAMBER_ADMINS),
+    audience("console:subsidy_costs", ("admin_carol",), FORENSICS_CASE),
     audience("specialist:home", SPECIALISTS),
     audience("specialist:proposal", ("specialist_bob",), of(proposal_id=lambda w: w.proposal)),
     audience("specialist:engagement", ("specialist_bob",), ENGAGEMENT),

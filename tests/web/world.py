@@ -19,6 +19,8 @@ from tests.conftest import Cast
 from tests.matching_fixtures import make_request
 from tests.subsidies_fixtures import make_case, make_hire, programs
 from tests.talent_fixtures import make_certification, make_specialist, pdf
+from tests.web.incident_world import IncidentWorld
+from tests.web.incident_world import build as build_incidents
 
 ALICE_REQUEST = "アリス製作所のセキュリティ診断"
 ERIN_REQUEST = "エリン商事の秘密の依頼"
@@ -38,6 +40,7 @@ class World:
     certification: Certification  # Bob's, pending review
     erin_request: AdvisorRequest
     pending_company: Company  # a Tokyo company waiting for verification
+    incidents: IncidentWorld | None = None  # tests/web/incident_world.py
 
 
 def world(cast: Cast) -> World:
@@ -45,6 +48,7 @@ def world(cast: Cast) -> World:
     made = getattr(cast, "_web_world", None)
     if made is None:
         made = _build(cast)
+        made.incidents = build_incidents(cast.alice_company, cast.sme_alice, made.bob, cast.admin_carol)
         cast._web_world = made  # type: ignore[attr-defined]
     return made
 

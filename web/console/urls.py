@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.console import dashboard, views
+from web.console import dashboard, incidents, views
 
 app_name = "console"
 
@@ -30,4 +30,9 @@ urlpatterns = [
     ),
     path("invoices/", views.invoices, name="invoices"),
     path("specialists/", views.specialists, name="specialists"),
+    path("reports/", incidents.reports, name="reports"),
+    path("reports/figures/", incidents.aggregates, name="report_aggregates"),
+    path("reports/stix.json", incidents.stix_bundle, name="reports_stix"),
+    path("reports/<uuid:shared_id>/", incidents.report, name="report"),
+    path("subsidy-cases/<uuid:case_id>/costs/", incidents.case_costs, name="subsidy_costs"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.sme import views
+from web.sme import incidents, views
 
 app_name = "sme"
 
@@ -15,5 +15,12 @@ urlpatterns = [
     path("invoices/<uuid:invoice_id>/invoice.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("subsidies/<uuid:case_id>/", views.subsidy_detail, name="subsidy"),
     path("members/", views.members, name="members"),
+    path("incidents/", incidents.reports, name="incident_reports"),
+    path("incidents/<uuid:report_id>/", incidents.report_detail, name="incident_report"),
+    path("engagements/<uuid:engagement_id>/incident-report/", incidents.report_new, name="incident_report_new"),
+    path("engagements/<uuid:engagement_id>/support/", incidents.engagement_support, name="engagement_support"),
+    path("subsidies/<uuid:case_id>/costs/", incidents.case_costs, name="subsidy_costs"),
+    path("shared-reports/", incidents.shared_reports, name="shared_reports"),
+    path("shared-reports/figures/", incidents.shared_aggregates, name="shared_aggregates"),
     path("subsidies/<uuid:case_id>/documents/<uuid:document_id>/", views.subsidy_document, name="subsidy_document"),
 ]
