@@ -22,6 +22,7 @@ from stripe.params import (
     RefundCreateParams,
 )
 from stripe.params._payment_intent_create_params import PaymentIntentCreateParamsPaymentMethodOptions
+from stripe.params.checkout import SessionCreateParams
 
 from marketplace.errors import Conflict, PaymentDeclined, ServiceUnavailable, ValidationFailed
 
@@ -218,6 +219,72 @@ def create_payment_intent(
 
 def retrieve_payment_intent(intent_id: str) -> Intent:
     return Intent.of(_calling(lambda: client().v1.payment_intents.retrieve(intent_id)))
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    """What we keep of a Checkout Session: where the payer enters the card (Stripe's own page,
+    which also runs 3-D Secure), and the PaymentIntent once the payer confirmed there."""
+
+    id: str
+    url: str
+    status: str  # open, complete, expired
+    payment_intent: str  # "" until the payer confirms at Stripe
+    metadata: dict[str, str]
+
+    @classmethod
+    def of(cls, session: Any) -> "CheckoutSession":
+        data = session.to_dict() if hasattr(session, "to_dict") else dict(session)  # 15.x+: not a dict
+        intent = data.get("payment_intent")
+        intent_id = intent if isinstance(intent, str) else str(intent.get("id", "")) if isinstance(intent, dict) else ""
+        metadata = data.get("metadata") or {}
+        return cls(
+            id=str(data["id"]),
+            url=str(data.get("url") or ""),
+            status=str(data.get("status") or ""),
+            payment_intent=intent_id,
+            metadata={str(key): str(value) for key, value in metadata.items()},
+        )
+
+
+def create_checkout_session(
+    *,
+    payment_id: object,
+    amount: int,
+    fee: int,
+    destination: str,
+    name: str,
+    metadata: dict[str, str],
+    success_url: str,
+    cancel_url: str,
+) -> CheckoutSession:
+    """Paying by card on Stripe's hosted page (no script of Stripe's on ours): the same
+    destination charge as `create_payment_intent`, in whole yen, card only; Stripe sends the
+    payer back to `success_url` (with the session's id) or `cancel_url`."""
+    params: SessionCreateParams = {
+        "mode": "payment",
+        "line_items": [
+            {"quantity": 1, "price_data": {"currency": "jpy", "unit_amount": amount, "product_data": {"name": name}}}
+        ],
+        "allowed_payment_method_types": ["card"],
+        "payment_intent_data": {
+            "application_fee_amount": fee,
+            "transfer_data": {"destination": destination},
+            "metadata": metadata,
+        },
+        "metadata": metadata,
+        "client_reference_id": str(payment_id),
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    key = idempotency_key("checkout-session", payment_id)
+    return CheckoutSession.of(
+        _calling(lambda: client().v1.checkout.sessions.create(params=params, options={"idempotency_key": key}))
+    )
+
+
+def retrieve_checkout_session(session_id: str) -> CheckoutSession:
+    return CheckoutSession.of(_calling(lambda: client().v1.checkout.sessions.retrieve(session_id)))
 
 
 def cancel_payment_intent(*, intent_id: str, payment_id: object) -> None:

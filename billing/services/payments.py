@@ -277,3 +277,9 @@ def ensure_captured(payment: Payment) -> None:
             _("No money was received for this payment (%(status)s): there is no receipt.")
             % {"status": payment.get_status_display()}
         )
+
+
+def apply_intent_state(payment: Payment, intent_status: str, *, failure: str = "") -> str:
+    """What Stripe says of the attempt's PaymentIntent, read on the payer's return from Stripe's
+    Checkout page (billing.services.card_checkout): the same forward-only moves as the webhooks."""
+    return _apply_intent_state(payment, intent_status, failure=failure)

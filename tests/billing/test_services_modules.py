@@ -9,6 +9,7 @@ SERVICES = ROOT / "billing" / "services"
 # Who may import whom among the service modules (webhooks dispatches; refunds settle payments).
 ALLOWED = {
     "bank_transfers": {"payments"},
+    "card_checkout": {"payments"},
     "connect": set(),
     "fee_statements": set(),
     "hours": set(),

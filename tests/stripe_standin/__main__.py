@@ -33,6 +33,12 @@ marker):
   reference matches, else the oldest), emitting `customer_cash_balance_transaction.created`
   (funded, applied_to_payment), `payment_intent.partially_funded` or `payment_intent.succeeded`,
   and `cash_balance.funds_available` for what is left over (an over-payment);
+- Checkout (Stripe's hosted payment page), which localstripe lacks: POST /v1/checkout/sessions
+  (mode=payment, one line item in yen, payment_intent_data with the destination charge), GET
+  /v1/checkout/sessions/{id}, the hosted page GET/POST /_sim/checkout/{id} (a card number; no key
+  needed) and its 3-D Secure page /_sim/checkout/{id}/3ds (complete or fail); paying creates the
+  PaymentIntent in localstripe (confirmed on create), success redirects to success_url with the
+  session id and emits `checkout.session.completed`;
 - webhook faults for the simulated events: POST /_sim/webhooks/hold keeps them back, POST
   /_sim/webhooks/release?reverse=1&twice=1 delivers what was held, newest first and each twice
   (Stripe delivers at least once and in no set order).
@@ -43,6 +49,7 @@ import argparse
 import asyncio
 import hashlib
 import hmac
+import html
 import json
 import secrets
 import time
@@ -58,6 +65,7 @@ from stripe.params._account_link_create_params import AccountLinkCreateParams
 from stripe.params._customer_funding_instructions_create_params import CustomerFundingInstructionsCreateParams
 from stripe.params._payment_intent_create_params import PaymentIntentCreateParams
 from stripe.params._refund_create_params import RefundCreateParams
+from stripe.params.checkout import SessionCreateParams
 
 resources.store.dump_to_disk = lambda *args, **kwargs: None  # one empty store per run, no shared file
 
@@ -574,6 +582,200 @@ async def count_of(request: web.Request) -> web.Response:
     return web.json_response({"count": sum(1 for key in resources.store if key.startswith(prefix))})
 
 
+# --- SIMULATED Checkout (Stripe's hosted payment page), which localstripe lacks -----------------
+# A Checkout Session for a one-off card payment (mode=payment, one line item in yen,
+# payment_intent_data with the destination charge), its hosted page at /_sim/checkout/{id} (a
+# plain form: no key needed, as Stripe's page needs none) and a 3-D Secure page. Paying there
+# creates the PaymentIntent in localstripe, confirmed on create with the card entered (localstripe
+# cannot confirm an existing intent with a new card, so a retry after a decline is a new intent;
+# at Stripe the session keeps one). A decline or a failed authentication keeps the payer on the
+# page with the reason, as Stripe's page does; success sends them to success_url.
+
+SESSIONS: dict[str, dict[str, Any]] = {}  # session id -> the session as Stripe shows it
+SESSION_INTENT_DATA: dict[str, dict[str, Any]] = {}  # session id -> its payment_intent_data
+SESSION_FIELDS = set(SessionCreateParams.__annotations__) - _OPTIONS
+
+
+@checked_create(SESSION_FIELDS)
+async def create_checkout_session(request: web.Request, key: str, data: dict[str, Any]) -> web.Response:
+    if data.get("mode") != "payment":
+        return _error(400, "Only mode=payment is simulated.", "mode")
+    items = data.get("line_items") or []
+    if len(items) != 1 or not isinstance(items[0], dict) or "price_data" not in items[0]:
+        return _error(400, "One line item with price_data is simulated.", "line_items")
+    price = items[0]["price_data"]
+    if price.get("currency") != "jpy":
+        return _error(400, "Only jpy is simulated.", "line_items[0][price_data][currency]")
+    amount = int(price["unit_amount"]) * int(items[0].get("quantity") or 1)
+    intent_data = data.get("payment_intent_data") or {}
+    destination = (intent_data.get("transfer_data") or {}).get("destination")
+    fee = int(intent_data.get("application_fee_amount") or 0)
+    if destination is not None:
+        account = ACCOUNTS.get(destination)
+        if account is None:
+            param = "payment_intent_data[transfer_data][destination]"
+            return _error(400, f"No such destination: '{destination}'", param)
+        if not account["payouts_enabled"]:
+            return _error(400, "The destination account cannot receive transfers yet.", "payment_intent_data")
+    if fee > amount:
+        return _error(400, "The application fee exceeds the amount.", "payment_intent_data[application_fee_amount]")
+    session_id = f"cs_test_{secrets.token_hex(12)}"
+    session = {
+        "id": session_id,
+        "object": "checkout.session",
+        "mode": "payment",
+        "status": "open",
+        "payment_status": "unpaid",
+        "amount_total": amount,
+        "currency": "jpy",
+        "payment_intent": None,
+        "client_reference_id": data.get("client_reference_id"),
+        "metadata": data.get("metadata") or {},
+        "success_url": data.get("success_url"),
+        "cancel_url": data.get("cancel_url"),
+        "url": f"http://{request.host}/_sim/checkout/{session_id}",
+        "created": int(time.time()),
+        "simulated": True,
+        "_name": str(price.get("product_data", {}).get("name", "")),
+    }
+    SESSIONS[session_id] = session
+    SESSION_INTENT_DATA[session_id] = intent_data
+    body = _session_body(session)
+    _remember(key, 200, body)
+    return _answer(request, body)
+
+
+def _session_body(session: dict[str, Any]) -> dict[str, Any]:
+    intent_id = session["payment_intent"]
+    if intent_id and session["status"] == "open":
+        intent = PaymentIntent._api_retrieve(intent_id)
+        if intent.status == "succeeded":
+            session.update(status="complete", payment_status="paid")
+    return {key: value for key, value in session.items() if not key.startswith("_")}
+
+
+async def get_checkout_session(request: web.Request) -> web.Response:
+    session = SESSIONS.get(request.match_info["id"])
+    return web.json_response(_session_body(session)) if session else _error(404, "No such checkout.session", "id")
+
+
+def _page(title: str, body: str) -> web.Response:
+    text = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{html.escape(title)}</title></head><body style="font-family:sans-serif;margin:1rem;max-width:30rem">'
+        '<p style="background:#fde68a;padding:.5rem"><strong>SIMULATED Stripe page</strong> '
+        "(tests/stripe_standin): not Stripe's, for tests only.</p>"
+        f"{body}</body></html>"
+    )
+    return web.Response(text=text, content_type="text/html")
+
+
+def _return_to(session: dict[str, Any]) -> web.Response:
+    raise web.HTTPSeeOther(str(session["success_url"]).replace("{CHECKOUT_SESSION_ID}", session["id"]))
+
+
+def _checkout_form(session: dict[str, Any], error: str = "") -> web.Response:
+    problem = f'<p role="alert" style="color:#b00">{html.escape(error)}</p>' if error else ""
+    return _page(
+        "Pay",
+        f"<h1>Pay ¥{session['amount_total']:,}</h1><p>{html.escape(session['_name'])}</p>{problem}"
+        f'<form method="post"><p><label for="card">Card number</label><br>'
+        '<input id="card" name="card" inputmode="numeric" autocomplete="off" required></p>'
+        "<p>4242 4242 4242 4242 succeeds; 4000 0025 0000 3155 asks for 3-D Secure; "
+        "4000 0000 0000 0341 is declined.</p>"
+        '<button type="submit">Pay</button></form>'
+        f'<p><a href="{html.escape(str(session["cancel_url"]))}">Back</a></p>',
+    )
+
+
+async def hosted_checkout(request: web.Request, session_id: str) -> web.Response:
+    session = SESSIONS.get(session_id)
+    if session is None or session["status"] != "open":
+        return _page("Not found", "<h1>This payment page has expired or does not exist.</h1>")
+    if request.method == "GET":
+        return _checkout_form(session)
+    card = "".join(str((await request.post()).get("card", "")).split())
+    intent_data = SESSION_INTENT_DATA[session["id"]]
+    try:
+        method = resources.PaymentMethod._api_create(
+            type="card", card={"number": card, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+        )
+    except UserError:
+        return _checkout_form(session, "Your card number is incomplete or invalid.")
+    before = {key for key in resources.store if key.startswith("payment_intent:")}
+    try:
+        intent = PaymentIntent._api_create(
+            amount=session["amount_total"],
+            currency="jpy",
+            payment_method=method.id,
+            metadata=dict(intent_data.get("metadata") or {}),
+            confirm=True,
+        )
+    except UserError as exc:
+        created = [key for key in resources.store if key.startswith("payment_intent:") and key not in before]
+        if created:
+            session["payment_intent"] = created[0].split(":", 1)[1]
+            _record_connect(session["payment_intent"], intent_data)
+        return _checkout_form(session, str(exc.body.get("error", {}).get("message", "Your card was declined.")))
+    session["payment_intent"] = intent.id
+    _record_connect(intent.id, intent_data)
+    if intent.status == "requires_action":
+        raise web.HTTPSeeOther(f"/_sim/checkout/{session['id']}/3ds")
+    _completed(session)
+    return _return_to(session)
+
+
+def _record_connect(intent_id: str, intent_data: dict[str, Any]) -> None:
+    CONNECT[intent_id] = {
+        "destination": (intent_data.get("transfer_data") or {}).get("destination"),
+        "application_fee_amount": int(intent_data.get("application_fee_amount") or 0),
+        "refunds": [],
+        "other": {},
+    }
+
+
+def _completed(session: dict[str, Any]) -> None:
+    session.update(status="complete", payment_status="paid")
+    _emit("checkout.session.completed", _session_body(session))
+
+
+async def hosted_three_d_secure(request: web.Request, session_id: str) -> web.Response:
+    session = SESSIONS.get(session_id)
+    if session is None or not session["payment_intent"]:
+        return _page("Not found", "<h1>Nothing to authenticate.</h1>")
+    intent = PaymentIntent._api_retrieve(session["payment_intent"])
+    if request.method == "GET":
+        return _page(
+            "3-D Secure",
+            "<h1>3-D Secure</h1><p>Your bank asks you to confirm this payment.</p>"
+            '<form method="post"><button name="outcome" value="complete" type="submit">Complete authentication'
+            '</button> <button name="outcome" value="fail" type="submit">Fail authentication</button></form>',
+        )
+    success = (await request.post()).get("outcome") == "complete"
+    try:
+        intent = PaymentIntent._api_authenticate(id=intent.id, client_secret=intent.client_secret, success=success)
+    except UserError as exc:
+        return _checkout_form(session, str(exc.body.get("error", {}).get("message", "Authentication failed.")))
+    if intent._authentication_failed:
+        schedule_webhook(Event("payment_intent.payment_failed", intent))
+        return _checkout_form(session, "We are unable to authenticate your payment method. Choose another one.")
+    _completed(session)
+    return _return_to(session)
+
+
+@web.middleware
+async def hosted_pages(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Stripe's hosted pages need no API key: served before localstripe's auth."""
+    parts = request.path.split("/")
+    if len(parts) >= 4 and parts[1] == "_sim" and parts[2] == "checkout":
+        if len(parts) == 4:
+            return await hosted_checkout(request, parts[3])
+        if len(parts) == 5 and parts[4] == "3ds":
+            return await hosted_three_d_secure(request, parts[3])
+    return await handler(request)
+
+
 SIMULATED_ROUTES = {
     ("POST", "/v1/payment_intents"): create_payment_intent,
     ("POST", "/v1/refunds"): create_refund,
@@ -614,7 +816,10 @@ def main() -> None:
     app.router.add_get("/_sim/cash_balance/{id}", cash_balance_of)
     app.router.add_post("/_sim/webhooks/hold", hold_webhooks)
     app.router.add_post("/_sim/webhooks/release", release_webhooks)
+    app.router.add_post("/v1/checkout/sessions", create_checkout_session)
+    app.router.add_get("/v1/checkout/sessions/{id}", get_checkout_session)
     app.middlewares.append(simulation)
+    app.middlewares.insert(1, hosted_pages)  # after localstripe's error handling, before its auth
     web.run_app(app, host="127.0.0.1", port=args.port, print=None)
 
 
