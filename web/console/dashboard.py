@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
@@ -123,7 +123,8 @@ class Record:
 
 def records(figures: Figures) -> dict[str, list[Record]]:
     """Every figure as records, by section (the page's tables and the CSV read the same)."""
-    companies, count, days, yen, percent = _("companies"), _("cases"), _("days"), "円", "%"
+    companies, count, days = pgettext("unit", "companies"), pgettext("unit", "cases"), pgettext("unit", "days")
+    yen, percent = "円", "%"
     sections: dict[str, list[Record]] = {}
     headline = _("All")
     sections["headline"] = [
@@ -145,7 +146,7 @@ def records(figures: Figures) -> dict[str, list[Record]]:
     ]
     engagements = _("Engagements begun in the year")
     sections["engagements"] = [
-        Record(engagements, _("Active"), figures.engagements_active, count),
+        Record(engagements, _("Still active"), figures.engagements_active, count),
         Record(engagements, _("Ended"), figures.engagements_ended, count),
     ]
     sections["money"] = [
