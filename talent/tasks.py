@@ -9,3 +9,11 @@ def refresh_certification_validity() -> dict[str, int]:
     from talent import services
 
     return services.refresh_certification_validity()
+
+
+@shared_task(name="talent.import_specialists_csv")
+def import_specialists_csv(job_id: str) -> None:
+    """A CSV import the console started (talent.import_jobs); its state and report are the job's."""
+    from talent import import_jobs
+
+    import_jobs.run(job_id)

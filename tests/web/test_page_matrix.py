@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from notifications.services import create_calendar_token as calendar_token
+from talent import import_jobs
 from tests.conftest import Cast
 from tests.web.world import ALICE_REQUEST, ERIN_REQUEST, World, world
 
@@ -75,6 +76,11 @@ def of(**objects: Callable[[World], Any]) -> Callable[[Cast], dict[str, Any]]:
     return lambda cast: {name: pick(world(cast)).pk for name, pick in objects.items()}
 
 
+def import_job(cast: Cast) -> str:
+    """A CSV import Carol started (its task is sent on commit, so here it stays queued)."""
+    return import_jobs.start(text="email,display_name\n", dry_run=True, by=cast.admin_carol)
+
+
 # Alice's objects: Alice (the company's owner) and the operator (staff see every company's).
 ALICE_SIDE = ("sme_alice", "operator_olga")
 REQUEST = of(request_id=lambda w: w.request)
@@ -120,6 +126,9 @@ ROWS = [
     # The talent bank is shared: every chamber's admins review every credential.
     audience("console:certification", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)),
     audience("console:certification_evidence", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)),
+    audience(
+        "console:certification_evidence_inline", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)
+    ),
     audience("console:proposals", CHAMBER_ADMINS),
     audience("console:run", ("admin_carol",), of(run_id=lambda w: w.run)),
     audience("console:requests", ("admin_carol",), REQUEST),
@@ -130,6 +139,11 @@ ROWS = [
     audience("console:subsidy_document", ("admin_carol",), DOCUMENT),
     audience("console:invoices", CHAMBER_ADMINS),
     audience("console:specialists", CHAMBER_ADMINS),
+    # The talent bank is shared: every chamber's admins open every specialist.
+    audience("console:specialist", CHAMBER_ADMINS, of(specialist_id=lambda w: w.bob)),
+    audience("console:specialist_import", CHAMBER_ADMINS),
+    # An import's progress and report: only the admin who started it (Carol here).
+    audience("console:specialist_import_job", ("admin_carol",), lambda cast: {"job_id": import_job(cast)}),
     audience("sme:home", SME_PEOPLE),
     audience("sme:company", SME_PEOPLE),
     audience("sme:request", ALICE_SIDE, REQUEST),

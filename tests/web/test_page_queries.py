@@ -66,10 +66,12 @@ PAGES = [
     # requests with their pipeline counts (1), engagements (1), invoices (1), subsidy cases (1);
     # per n an open request, and the filled ones behind the retainer and the hire
     ("sme:home", "sme_alice", 6, 'href="/sme/requests/', lambda n: 3 * n),
-    # pending companies (1); their forms read nothing
-    ("console:companies", "admin_carol", 3, 'name="verify-action"', lambda n: n),
-    # pending credentials with their specialist (1)
-    ("console:certifications", "admin_carol", 3, 'href="/console/certifications/', lambda n: n),
+    # a page of pending companies: the count and the rows (2); their forms read nothing
+    # (100 rows and the filters: tests/web/test_console_bank.py)
+    ("console:companies", "admin_carol", 4, 'name="verify-action"', lambda n: n),
+    # a page of pending credentials with their specialist: the count and the rows (2); the three
+    # lists' counts of the tabs (3)
+    ("console:certifications", "admin_carol", 7, 'href="/console/certifications/', lambda n: n),
     # pending proposals with their request, company and specialist (1)
     ("console:proposals", "admin_carol", 3, 'name="approve-action"', lambda n: n),
     # a page of rows: the count and the rows (2); a retainer and a hire per n

@@ -1,20 +1,25 @@
 from django.urls import path
 
-from web.console import dashboard, incidents, views
+from web.console import bank, dashboard, incidents, views
 
 app_name = "console"
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
     path("figures.csv", dashboard.figures_csv, name="figures_csv"),
-    path("companies/", views.companies, name="companies"),
-    path("companies/<uuid:company_id>/", views.company, name="company"),
-    path("certifications/", views.certifications, name="certifications"),
-    path("certifications/<uuid:certification_id>/", views.certification, name="certification"),
+    path("companies/", bank.companies, name="companies"),
+    path("companies/<uuid:company_id>/", bank.company, name="company"),
+    path("certifications/", bank.certifications, name="certifications"),
+    path("certifications/<uuid:certification_id>/", bank.certification, name="certification"),
     path(
         "certifications/<uuid:certification_id>/evidence/",
-        views.certification_evidence,
+        bank.certification_evidence,
         name="certification_evidence",
+    ),
+    path(
+        "certifications/<uuid:certification_id>/evidence/inline/",
+        bank.certification_evidence_inline,
+        name="certification_evidence_inline",
     ),
     path("proposals/", views.proposals, name="proposals"),
     path("runs/<uuid:run_id>/", views.run, name="run"),
@@ -29,7 +34,10 @@ urlpatterns = [
         name="subsidy_document",
     ),
     path("invoices/", views.invoices, name="invoices"),
-    path("specialists/", views.specialists, name="specialists"),
+    path("specialists/", bank.specialists, name="specialists"),
+    path("specialists/import/", bank.specialist_import, name="specialist_import"),
+    path("specialists/import/<uuid:job_id>/", bank.specialist_import_job, name="specialist_import_job"),
+    path("specialists/<uuid:specialist_id>/", bank.specialist, name="specialist"),
     path("reports/", incidents.reports, name="reports"),
     path("reports/figures/", incidents.aggregates, name="report_aggregates"),
     path("reports/stix.json", incidents.stix_bundle, name="reports_stix"),

@@ -4,7 +4,6 @@ API's selectors (out of reach: 404), actions through the domain's services (web/
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -13,13 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts import lifecycle
 from accounts import selectors as accounts_selectors
-from accounts import services as accounts_services
-from accounts.models import Company, Invitation, User
+from accounts.models import Company, User
 from billing import selectors as billing_selectors
-from marketplace.downloads import private_download
-from marketplace.errors import get_or_not_found
 from matching import selectors as matching_selectors
 from matching.models import Engagement, Proposal
 from matching.services import proposals as proposal_services
@@ -27,13 +22,12 @@ from subsidies import selectors as subsidies_selectors
 from subsidies import services as subsidies_services
 from subsidies.models import SubsidyDocument
 from talent import selectors as talent_selectors
-from talent import services as talent_services
-from talent.models import Certification, Specialist
+from talent.models import Certification
 from web import facts
 from web.access import for_role
 from web.action_forms import CommentForm, RowNoteForm, RowReasonForm
 from web.console import forms
-from web.pages import Action, RowForm, acting, page, paginate, reach
+from web.pages import Action, acting, page, paginate, reach
 
 ADMIN = User.Role.CHAMBER_ADMIN
 
@@ -58,104 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "invoices": billing_selectors.invoices_visible_to(user).filter(status="open").count(),
     }
     return render(request, "web/console/home.html", {"queues": queues})
-
-
-# --- companies ---------------------------------------------------------------
-
-
-def _company_actions(request: HttpRequest) -> dict[str, Action]:
-    admin = acting(request)
-
-    def company(data: dict[str, Any]) -> Company:
-        return reach(accounts_selectors.access_company, request, data["target"])
-
-    return {
-        "verify": Action(
-            RowNoteForm,
-            lambda data: accounts_services.verify_company(company=company(data), admin=admin, note=data["note"]),
-            gettext_lazy("The company is verified; its people are told."),
-        ),
-        "reject": Action(
-            RowReasonForm,
-            lambda data: accounts_services.reject_company(company=company(data), admin=admin, note=data["note"]),
-            gettext_lazy("The company is rejected; its people are told why."),
-        ),
-    }
-
-
-@for_role(ADMIN)
-def companies(request: HttpRequest) -> HttpResponse:
-    """Companies waiting for verification, each to verify or reject with the reason."""
-    pending = list(
-        accounts_selectors.companies_visible_to(acting(request))
-        .filter(status=Company.Status.PENDING)
-        .order_by("created_at", "id")
-    )
-    return page(request, "web/console/companies.html", {"companies": pending}, _company_actions(request), pending)
-
-
-@for_role(ADMIN)
-def company(request: HttpRequest, company_id: str) -> HttpResponse:
-    found = reach(accounts_selectors.access_company, request, company_id)
-    rows = [found] if found.status == Company.Status.PENDING else []
-    return page(request, "web/console/company.html", {"company": found}, _company_actions(request), rows)
-
-
-# --- credentials -------------------------------------------------------------
-
-
-def _certification_actions(request: HttpRequest) -> dict[str, Action]:
-    admin = acting(request)
-
-    def certification(data: dict[str, Any]) -> Certification:
-        return reach(talent_selectors.access_certification, request, data["target"])
-
-    return {
-        "verify": Action(
-            RowNoteForm,
-            lambda data: talent_services.verify_certification(
-                certification=certification(data), admin=admin, note=data["note"]
-            ),
-            gettext_lazy("The credential is verified; the specialist is told."),
-        ),
-        "reject": Action(
-            RowReasonForm,
-            lambda data: talent_services.reject_certification(
-                certification=certification(data), admin=admin, note=data["note"]
-            ),
-            gettext_lazy("The credential is rejected; the specialist is told why."),
-        ),
-    }
-
-
-@for_role(ADMIN)
-def certifications(request: HttpRequest) -> HttpResponse:
-    """Credentials waiting for review (the talent bank is shared: every chamber's admins review)."""
-    pending = list(
-        talent_selectors.certifications_visible_to(acting(request))
-        .filter(status=Certification.Status.PENDING)
-        .order_by("created_at", "id")
-    )
-    return render(request, "web/console/certifications.html", {"certifications": pending})
-
-
-@for_role(ADMIN)
-def certification(request: HttpRequest, certification_id: str) -> HttpResponse:
-    """A credential, its evidence, and verify or reject with the reason."""
-    found = reach(talent_selectors.access_certification, request, certification_id)
-    rows = [found] if found.status == Certification.Status.PENDING else []
-    context = {"certification": found}
-    return page(request, "web/console/certification.html", context, _certification_actions(request), rows)
-
-
-@require_GET
-@for_role(ADMIN)
-def certification_evidence(request: HttpRequest, certification_id: str) -> HttpResponseBase:
-    """The evidence file, as the API serves it: never cached, never sniffed."""
-    found = reach(talent_selectors.access_certification, request, certification_id)
-    return private_download(
-        found.evidence.open("rb"), filename=found.evidence_name or "evidence", content_type=found.evidence_content_type
-    )
 
 
 # --- proposals, runs and requests --------------------------------------------
@@ -321,90 +217,3 @@ def subsidy_case(request: HttpRequest, case_id: str) -> HttpResponse:
 def subsidy_document(request: HttpRequest, case_id: str, document_id: str) -> HttpResponseBase:
     document = reach(lambda user, pk: subsidies_selectors.access_document(user, case_id, pk), request, document_id)
     return facts.document_download(document)
-
-
-# --- specialists -------------------------------------------------------------
-
-
-@for_role(ADMIN)
-def specialists(request: HttpRequest) -> HttpResponse:
-    """The shared talent bank; suspend an active specialist (their undecided proposals are
-    withdrawn) or reactivate a suspended one, with the reason; deactivate a specialist's account.
-    Invite a specialist or another admin of the chamber, and follow the invitations not accepted
-    yet: send one again, or withdraw it."""
-    admin = acting(request)
-
-    def specialist(data: dict[str, Any]) -> Specialist:
-        return reach(talent_selectors.access_specialist, request, data["target"])
-
-    def invitation(data: dict[str, Any]) -> Invitation:
-        return reach(
-            lambda user, pk: get_or_not_found(lifecycle.invitations_visible_to(user), pk, _("Invitation not found.")),
-            request,
-            data["target"],
-        )
-
-    def invite(email: str, role: User.Role) -> Any:
-        return lifecycle.invite(by=admin, email=email, role=role)
-
-    def sent(result: tuple[Invitation, str]) -> str:
-        return _("The invitation is sent to %(email)s.") % {"email": result[0].email}
-
-    actions = {
-        "suspend": Action(
-            RowReasonForm,
-            lambda data: proposal_services.suspend_specialist_and_withdraw_proposals(
-                specialist=specialist(data), admin=admin, note=data["note"]
-            ),
-            gettext_lazy("The specialist is suspended; their undecided proposals are withdrawn."),
-        ),
-        "reactivate": Action(
-            RowReasonForm,
-            lambda data: talent_services.reactivate_specialist(
-                specialist=specialist(data), admin=admin, note=data["note"]
-            ),
-            gettext_lazy("The specialist is active again."),
-        ),
-        "deactivate": Action(
-            RowReasonForm,
-            lambda data: lifecycle.deactivate_user(user=specialist(data).user, by=admin, note=data["note"]),
-            lambda gone: _("%(name)s can no longer sign in.") % {"name": gone.name or gone.email},
-        ),
-        "invite_specialist": Action(
-            forms.InviteSpecialistForm, lambda data: invite(data["email"], User.Role.SPECIALIST), sent
-        ),
-        "invite_admin": Action(
-            forms.InviteAdminForm, lambda data: invite(data["email"], User.Role.CHAMBER_ADMIN), sent
-        ),
-        "resend": Action(
-            RowForm,
-            lambda data: lifecycle.resend_invitation(invitation=invitation(data), by=admin),
-            lambda result: (
-                _("The invitation is sent again to %(email)s, with a new link.") % {"email": result[0].email}
-            ),
-        ),
-        "revoke": Action(
-            RowForm,
-            lambda data: lifecycle.revoke_invitation(invitation=invitation(data), by=admin),
-            lambda revoked: _("The invitation to %(email)s is withdrawn.") % {"email": revoked.email},
-        ),
-    }
-    listed = talent_selectors.specialists_visible_to(admin).prefetch_related(None).order_by("display_name", "id")
-    page_obj = paginate(request, listed)
-    # Open invitations, newest first; a long list (a CSV import's) is paged on its own.
-    open_invitations = (
-        lifecycle.invitations_visible_to(admin)
-        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .order_by("-created_at", "id")
-    )
-    invitations = Paginator(open_invitations, 50).get_page(request.GET.get("invitations"))
-    rows = [
-        *(
-            s
-            for s in page_obj
-            if s.status in (Specialist.Status.ACTIVE, Specialist.Status.SUSPENDED) or s.user.is_active
-        ),
-        *invitations,
-    ]
-    context = {"page_obj": page_obj, "invitations": invitations}
-    return page(request, "web/console/specialists.html", context, actions, rows)

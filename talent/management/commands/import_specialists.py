@@ -2,7 +2,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from accounts.models import User
 from talent.importer import COLUMNS, import_specialists
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         sys.stderr.flush()
 
+    @no_translations  # the operator's console reads the messages in English
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.exists():
