@@ -81,6 +81,39 @@ def import_job(cast: Cast) -> str:
     return import_jobs.start(text="email,display_name\n", dry_run=True, by=cast.admin_carol)
 
 
+def alice_diagnosis(cast: Cast) -> dict[str, Any]:
+    """A diagnosis of Alice's company, started in the test's savepoint."""
+    from diagnosis.services import start_diagnosis
+
+    return {"diagnosis_id": start_diagnosis(user=cast.sme_alice, company=cast.alice_company).pk}
+
+
+def alice_sheet(cast: Cast) -> dict[str, Any]:
+    from diagnosis.models import Diagnosis
+
+    kwargs = alice_diagnosis(cast)
+    return kwargs | {"sheet_id": Diagnosis.objects.get(pk=kwargs["diagnosis_id"]).sheets.get().pk}
+
+
+def accepted_candidate(cast: Cast) -> dict[str, Any]:
+    """A specialist who accepted Alice's request (Bob's proposal is still waiting for him)."""
+    from matching.models import Proposal
+    from tests.talent_fixtures import make_specialist
+
+    w = world(cast)
+    proposal = Proposal.objects.create(
+        run=w.run,
+        request=w.request,
+        specialist=make_specialist(cast.specialist_bea),
+        score=600,
+        breakdown={},
+        facts={},
+        rank=2,
+        status="accepted",
+    )
+    return {"request_id": w.request.pk, "proposal_id": proposal.pk}
+
+
 # Alice's objects: Alice (the company's owner) and the operator (staff see every company's).
 ALICE_SIDE = ("sme_alice", "operator_olga")
 REQUEST = of(request_id=lambda w: w.request)
@@ -146,6 +179,15 @@ ROWS = [
     audience("console:specialist_import_job", ("admin_carol",), lambda cast: {"job_id": import_job(cast)}),
     audience("sme:home", SME_PEOPLE),
     audience("sme:company", SME_PEOPLE),
+    audience("sme:company_number_check", SME_PEOPLE),
+    # A diagnosis is the company's own: its full members only, not the operator (DOMAIN.md).
+    audience("sme:diagnosis", SME_PEOPLE),
+    audience("sme:diagnosis_detail", ("sme_alice",), alice_diagnosis),
+    audience("sme:diagnosis_sheet", ("sme_alice",), alice_sheet),
+    audience("sme:request_new", SME_PEOPLE),
+    audience("sme:request_edit", ALICE_SIDE, REQUEST),
+    audience("sme:request_compare", ALICE_SIDE, REQUEST),
+    audience("sme:request_select", ALICE_SIDE, accepted_candidate),
     audience("sme:request", ALICE_SIDE, REQUEST),
     audience("sme:engagement", ALICE_SIDE, ENGAGEMENT),
     audience("sme:engagement_terms", ALICE_SIDE, ENGAGEMENT),

@@ -1,13 +1,21 @@
 from django.urls import path
 
-from web.sme import incidents, views
+from web.sme import company, diagnosis, incidents, requests, views
 
 app_name = "sme"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("company/", views.company, name="company"),
-    path("requests/<uuid:request_id>/", views.request_detail, name="request"),
+    path("company/", company.company, name="company"),
+    path("company/corporate-number/", company.number_check, name="company_number_check"),
+    path("diagnosis/", diagnosis.overview, name="diagnosis"),
+    path("diagnosis/<uuid:diagnosis_id>/", diagnosis.detail, name="diagnosis_detail"),
+    path("diagnosis/<uuid:diagnosis_id>/sheets/<uuid:sheet_id>/", diagnosis.sheet, name="diagnosis_sheet"),
+    path("requests/new/", requests.new, name="request_new"),
+    path("requests/<uuid:request_id>/", requests.detail, name="request"),
+    path("requests/<uuid:request_id>/edit/", requests.edit, name="request_edit"),
+    path("requests/<uuid:request_id>/compare/", requests.compare, name="request_compare"),
+    path("requests/<uuid:request_id>/select/<uuid:proposal_id>/", requests.select, name="request_select"),
     path("engagements/<uuid:engagement_id>/", views.engagement_detail, name="engagement"),
     path("engagements/<uuid:engagement_id>/terms.pdf", views.engagement_terms, name="engagement_terms"),
     path("invoices/<uuid:invoice_id>/", views.invoice_detail, name="invoice"),

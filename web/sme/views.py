@@ -52,34 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @for_role(SME)
-def company(request: HttpRequest) -> HttpResponse:
-    """The company (or companies) the person acts for: its facts and where verification stands."""
-    companies = list(accounts_selectors.companies_visible_to(acting(request)))
-    return render(request, "web/sme/company.html", {"companies": companies})
-
-
-@for_role(SME)
-def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
-    """A request's facts and its pipeline: how many proposals wait for the chamber's review and for
-    specialists' answers (counts, never who), and the specialists who accepted."""
-    user = acting(request)
-    advisor_request = reach(matching_selectors.access_request, request, request_id)
-    accepted = (
-        matching_selectors.proposals_visible_to(user)
-        .filter(request=advisor_request)
-        .prefetch_related(None)
-        .select_related("specialist")
-        .order_by("rank", "id")
-    )
-    context = {
-        "advisor_request": advisor_request,
-        "pipeline": matching_selectors.pipeline_of(advisor_request),
-        "accepted": list(accepted),
-    }
-    return render(request, "web/sme/request.html", context)
-
-
-@for_role(SME)
 def engagement_detail(request: HttpRequest, engagement_id: str) -> HttpResponse:
     """An engagement's facts and terms, notice given, the hours to confirm or dispute, its invoices."""
     user = acting(request)
