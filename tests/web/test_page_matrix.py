@@ -213,6 +213,8 @@ ROWS = [
     audience("console:reports_stix", CHAMBER_ADMINS),
     audience("console:subsidy_costs", ("admin_carol",), FORENSICS_CASE),
     audience("specialist:home", SPECIALISTS),
+    audience("specialist:profile", SPECIALISTS),
+    audience("specialist:reviews", SPECIALISTS),
     audience("specialist:proposal", ("specialist_bob",), of(proposal_id=lambda w: w.proposal)),
     audience("specialist:engagement", ("specialist_bob",), ENGAGEMENT),
     audience("specialist:engagement_terms", ("specialist_bob",), ENGAGEMENT),
@@ -239,6 +241,7 @@ NOT_PAGES = {
     "web:set_language": "POST only (tests/web/test_account.py)",
     "web:settings_notifications": "POST only, from /settings/ (tests/notifications/test_preferences.py)",
     "web:settings_calendar": "POST only, from /settings/ (tests/notifications/test_calendar.py)",
+    "specialist:profile_preview": "POST only, from /specialist/profile/ (tests/web/test_specialist_portal.py)",
 }
 NAMESPACES = ("web", "console", "sme", "specialist")
 

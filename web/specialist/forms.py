@@ -1,5 +1,9 @@
 """The specialist's action forms (web/pages.py); fields are named as the services' arguments."""
 
+import re
+import unicodedata
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +27,19 @@ class AcceptForm(ActionForm):
 
 
 class DeclineForm(ActionForm):
-    note = note_field(_("Reason for declining"))
+    note = note_field(_("Reason for declining"), required=True)
+
+
+class YearsField(forms.CharField):
+    """Years typed as "2024, 2025" (full-width digits and 、 too) -> [2024, 2025]; the service
+    checks the range."""
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = unicodedata.normalize("NFKC", super().to_python(value) or "")
+        parts = [part for part in re.split(r"[\s,、]+", text) if part]
+        if not all(part.isdigit() and len(part) == 4 for part in parts):
+            raise forms.ValidationError(_("Write the years with four digits, separated by commas: 2024, 2025."))
+        return [int(part) for part in parts]
 
 
 class LogHoursForm(ActionForm):
@@ -56,6 +72,12 @@ class CertificationForm(ActionForm):
     issued_on = date_field(_("Registered or passed on"))
     renewal_deadline = date_field(
         _("Renewal deadline"), required=False, help_text=_("RISS: the deadline printed on the card.")
+    )
+    training_years = YearsField(
+        label=_("Years of the yearly online training you completed"),
+        required=False,
+        max_length=200,
+        help_text=_("RISS: for example 2024, 2025. Renewal needs the online training every year."),
     )
     evidence = forms.FileField(
         label=_("Evidence"),

@@ -2,6 +2,9 @@
 credentials, payouts. Objects come through the API's selectors (out of reach: 404), actions
 through the domain's services (web/pages.py)."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from billing import selectors as billing_selectors
+from billing.models import Payment, TimeEntry
 from billing.services import connect, hours
 from marketplace.errors import DomainError
 from matching import selectors as matching_selectors
@@ -21,6 +25,7 @@ from matching.models import Proposal
 from matching.services import engagements, proposals
 from talent import selectors as talent_selectors
 from talent import services as talent_services
+from talent.models import RENEWAL_DUE_DAYS, Certification
 from web import facts
 from web.access import for_role
 from web.action_forms import NoticeForm
@@ -103,10 +108,15 @@ def engagement_detail(request: HttpRequest, engagement_id: str) -> HttpResponse:
             _("Notice is given; the company is told."),
         ),
     }
+    entries = list(billing_selectors.time_entries_visible_to(user).filter(engagement=engagement))
+    totals = {status: Decimal(0) for status in TimeEntry.Status.values}
+    for entry in entries:
+        totals[entry.status] += entry.hours
     context = {
         "engagement": engagement,
         "terms": facts.engagement_terms(engagement),
-        "entries": list(billing_selectors.time_entries_visible_to(user).filter(engagement=engagement)),
+        "entries": entries,
+        "hour_totals": [(TimeEntry.Status(status).label, hours) for status, hours in totals.items()],
     }
     return page(request, "web/specialist/engagement.html", context, actions)
 
@@ -116,6 +126,16 @@ def engagement_detail(request: HttpRequest, engagement_id: str) -> HttpResponse:
 def engagement_terms(request: HttpRequest, engagement_id: str) -> HttpResponseBase:
     """The statement of terms (取引条件明示書) as the API serves it."""
     return facts.terms_download(reach(matching_selectors.access_engagement, request, engagement_id))
+
+
+@dataclass(frozen=True)
+class Held:
+    """A credential with today's validity (the daily task may not have marked it yet) and the days
+    left to its renewal deadline (RISS; negative once past)."""
+
+    certification: Certification
+    validity: str
+    days_left: int | None
 
 
 @for_role(SPECIALIST)
@@ -129,7 +149,18 @@ def credentials(request: HttpRequest) -> HttpResponse:
             _("The credential is submitted; a chamber reviews it."),
         )
     }
-    context = {"certifications": list(talent_selectors.certifications_visible_to(user))}
+    today = timezone.localdate()
+    held = [
+        Held(c, c.validity_on(today), (c.renewal_deadline - today).days if c.renewal_deadline else None)
+        for c in talent_selectors.certifications_visible_to(user).order_by("-created_at", "id")
+    ]
+    live = [h for h in held if h.certification.kind == Certification.Kind.RISS and h.certification.status != "rejected"]
+    context = {
+        "held": held,
+        "renewal_due": [h for h in live if h.validity == Certification.Validity.RENEWAL_DUE],
+        "lapsed": [h for h in live if h.validity == Certification.Validity.LAPSED],
+        "renewal_due_days": RENEWAL_DUE_DAYS,
+    }
     return page(request, "web/specialist/credentials.html", context, actions)
 
 
@@ -154,8 +185,10 @@ def _payouts(request: HttpRequest, *, arrived: str = "") -> HttpResponse:
                 status = 400
             else:
                 messages.success(request, _("Your payout account is ready at Stripe: continue there."))
+    paid = billing_selectors.payments_visible_to(user).filter(status__in=Payment.CAPTURED).prefetch_related(None)
     context = {
         "account": billing_selectors.own_connected_account(user),
+        "payments": list(paid.order_by("-succeeded_at", "-created_at", "id")[:50]),
         "configured": configured,
         "forms": {"onboard": form},
         "form": form if form.errors else None,
