@@ -115,8 +115,11 @@ def test_the_sme_previews_exactly_what_members_read_and_it_names_nobody(
     assert post(client, url, "deidentify").status_code == 302
     preview = article(client.get(url))
     assert [secret for secret in SECRETS if secret in preview] == []
-    assert "c2.evil-example.net" in preview and "T1486" in preview and "オフラインのバックアップ" in preview
-    assert "操業停止" not in preview and "2,000,000" not in preview  # the losses stay private
+    assert "c2.evil-example.net" in preview
+    assert "T1486" in preview
+    assert "オフラインのバックアップ" in preview
+    assert "操業停止" not in preview
+    assert "2,000,000" not in preview
 
     page = client.get(url).content.decode()
     digest = re.search(r'name="approve-digest" value="([0-9a-f]{64})"', page).group(1)
@@ -161,7 +164,9 @@ def test_a_refused_step_shows_the_services_message_keeps_what_was_typed_and_chan
     assert (SharedIncident.objects.get(report=report).status, StatusChange.objects.count()) == ("deidentified", before)
 
 
-def test_editing_only_what_stays_private_keeps_a_shared_report_shared(client, sme_alice, alice_company, bob, admin_carol):
+def test_editing_only_what_stays_private_keeps_a_shared_report_shared(
+    client, sme_alice, alice_company, bob, admin_carol
+):
     report = make_report(incident_engagement(alice_company, sme_alice, bob), sme_alice, tlp="green")
     share(report, sme_alice, admin_carol)
     client.force_login(sme_alice)
@@ -199,7 +204,9 @@ def stix_id(shared):
 def seen(client, admin_client):
     """Ids in the member's feed page, incidents counted on the member's figures page, incident
     ids in the console's STIX download."""
-    feed = set(re.findall(r'data-shared-incident="([^"]+)"', client.get(reverse("sme:shared_reports")).content.decode()))
+    feed = set(
+        re.findall(r'data-shared-incident="([^"]+)"', client.get(reverse("sme:shared_reports")).content.decode())
+    )
     figures = client.get(reverse("sme:shared_aggregates")).content.decode()
     counted = sum(map(int, re.findall(r'data-incidents="(\d+)"', figures)))
     counted += int(re.search(r'data-suppressed="(\d+)"', figures).group(1))
@@ -248,7 +255,9 @@ def test_red_never_reaches_a_members_feed_figures_or_the_download_and_withdrawal
 
 
 def test_the_sme_withdraws_its_shared_report_from_the_feed(client, sme_alice, alice_company, bob, admin_carol, rita):
-    shared = share(make_report(incident_engagement(alice_company, sme_alice, bob), sme_alice, tlp="green"), sme_alice, admin_carol)
+    shared = share(
+        make_report(incident_engagement(alice_company, sme_alice, bob), sme_alice, tlp="green"), sme_alice, admin_carol
+    )
     client.force_login(sme_alice)
     url = reverse("sme:incident_report", args=[shared.report_id])
 
@@ -321,7 +330,8 @@ def test_the_chamber_sets_its_k_and_the_figures_follow_it(client, tokyo, bob, ad
     assert SharingPolicy.objects.get(chamber=tokyo).k_threshold == 3
     client.force_login(rita)
     figures = client.get(reverse("sme:shared_aggregates")).content.decode()
-    assert 'data-incidents="3"' in figures and 'data-suppressed="0"' in figures
+    assert 'data-incidents="3"' in figures
+    assert 'data-suppressed="0"' in figures
 
 
 # --- support programs --------------------------------------------------------------------------------
@@ -399,13 +409,15 @@ def test_a_hire_program_still_opens_and_reads_as_before(client, sme_alice, alice
     client.force_login(sme_alice)
     support = reverse("sme:engagement_support", args=[hire.pk])
     body = client.get(support).content.decode()
-    assert "demo-chamber-forensics" not in body and "Incident forensics cost support" not in body
+    assert "demo-chamber-forensics" not in body
+    assert "Incident forensics cost support" not in body
 
     opened = client.post(support, {"open-action": "open", "open-target": str(trial.pk)})
 
     case = SubsidyCase.objects.get(engagement=hire)
     assert opened.status_code == 302
-    assert case.program == trial and case.status == "draft"
+    assert case.program == trial
+    assert case.status == "draft"
     page = client.get(reverse("sme:subsidy", args=[case.pk]))
     assert page.status_code == 200
     assert "/costs/" not in page.content.decode()
@@ -472,4 +484,5 @@ def test_dates_are_coarse_in_what_is_shared(client, sme_alice, alice_company, bo
     preview = article(client.get(reverse("sme:incident_report", args=[report.pk])))
     assert "2026-05" in preview
     assert datetime.date(2026, 5, 12).isoformat() not in preview
-    assert "2026年5月12日" not in preview and "2026/05/12" not in preview
+    assert "2026年5月12日" not in preview
+    assert "2026/05/12" not in preview
