@@ -64,8 +64,8 @@ def rows(cast, n):
 # of them `rows(cast, n)` makes). Every page begins with the session and the signed-in user (2).
 PAGES = [
     # requests with their pipeline counts (1), engagements (1), invoices (1), subsidy cases (1);
-    # per n an open request, and the filled ones behind the retainer and the hire
-    ("sme:home", "sme_alice", 6, 'href="/sme/requests/', lambda n: 3 * n),
+    # per n an open request, and the filled ones behind the retainer and the hire; the link to a new request
+    ("sme:home", "sme_alice", 6, 'href="/sme/requests/', lambda n: 3 * n + 1),
     # a page of pending companies: the count and the rows (2); their forms read nothing
     # (100 rows and the filters: tests/web/test_console_bank.py)
     ("console:companies", "admin_carol", 4, 'name="verify-action"', lambda n: n),
