@@ -344,25 +344,6 @@ def test_paying_when_the_specialist_cannot_receive_payouts_is_refused(client, ca
     assert Payment.objects.filter(invoice=w.invoice).count() == 0
 
 
-def test_paying_by_card_starts_the_payment_at_stripe(client, cast, w, stripe_standin):  # noqa: F811
-    import requests
-
-    from billing.services import connect
-    from tests.billing.conftest import AUTH
-
-    # Bob's account at the stand-in, completed there; the webhook that would tell us is not
-    # running here, so our row is told directly.
-    account = connect.onboard_specialist(user=cast.specialist_bob)["account"]
-    requests.post(f"{stripe_standin}/_sim/accounts/{account}/complete", auth=AUTH, timeout=5)
-    ConnectedAccount.objects.filter(account_id=account).update(payouts_enabled=True, charges_enabled=True)
-    url = reverse("sme:invoice", kwargs={"invoice_id": w.invoice.pk})
-    response = post(signed_in(client, cast.sme_alice), url, "pay")
-    done(response, url, "")
-    payment = Payment.objects.get(invoice=w.invoice)
-    assert payment.payment_intent_id
-    assert "The payment is started at Stripe" in shown(client, url)
-
-
 def test_stripes_return_page_says_what_happened(client, cast, w):
     url = reverse("sme:invoice_paid", kwargs={"invoice_id": w.invoice.pk})
     body = shown(signed_in(client, cast.sme_alice), url)

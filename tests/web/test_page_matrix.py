@@ -123,6 +123,22 @@ CASE = of(case_id=lambda w: w.case)
 DOCUMENT = of(case_id=lambda w: w.case, document_id=lambda w: w.document)
 
 
+def receipt(cast: Cast) -> dict[str, Any]:
+    """A card payment of Alice's invoice that took the money (the receipt exists only then)."""
+    from billing.models import Payment
+
+    invoice = world(cast).invoice
+    payment = Payment.objects.create(
+        invoice=invoice,
+        method="card",
+        amount_jpy=invoice.amount_due_jpy,
+        application_fee_jpy=invoice.platform_fee_jpy,
+        specialist_share_jpy=invoice.payout_jpy,
+        status="succeeded",
+    )
+    return {"invoice_id": invoice.pk, "payment_id": payment.pk}
+
+
 def incidents(w: World) -> Any:
     """The incident pages' objects (tests/web/incident_world.py)."""
     assert w.incidents is not None
@@ -196,6 +212,8 @@ ROWS = [
     audience("sme:invoice_pdf", ALICE_SIDE, INVOICE),
     audience("sme:subsidy", ALICE_SIDE, CASE),
     audience("sme:subsidy_document", ALICE_SIDE, DOCUMENT),
+    audience("sme:receipt", ALICE_SIDE, receipt),
+    audience("sme:subsidy_calendar", ALICE_SIDE, CASE),
     audience("sme:members", SME_PEOPLE),
     # Incident reports (web/sme/incidents.py): Alice's own; the feed and figures of every SME person
     # (what each reads is the selectors' business: tests/web/test_incident_pages.py).

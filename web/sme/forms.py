@@ -19,10 +19,6 @@ class DisputeHoursForm(RowForm):
     note = note_field(_("What is wrong with these hours"), required=True)
 
 
-class PayForm(ActionForm):
-    """Paying by card at Stripe: nothing to fill in."""
-
-
 class UploadDocumentForm(ActionForm):
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     file = forms.FileField(

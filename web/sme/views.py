@@ -5,29 +5,19 @@ domain's services (web/pages.py)."""
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 
 from accounts import lifecycle
 from accounts import selectors as accounts_selectors
 from accounts.models import CompanyMembership, Invitation, User
 from billing import selectors as billing_selectors
-from billing.models import Invoice
-from billing.services import hours, payments
-from marketplace.downloads import private_download
 from marketplace.errors import get_or_not_found
 from matching import selectors as matching_selectors
-from matching.services import engagements
 from subsidies import selectors as subsidies_selectors
-from subsidies import services as subsidies_services
-from web import facts
 from web.access import for_role
-from web.action_forms import CommentForm, NoteForm, NoticeForm, RowReasonForm
+from web.action_forms import RowReasonForm
 from web.pages import Action, RowForm, acting, page, reach
 from web.sme import forms
 
@@ -49,150 +39,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "cases": list(subsidies_selectors.cases_visible_to(user)),
     }
     return render(request, "web/sme/home.html", context)
-
-
-@for_role(SME)
-def engagement_detail(request: HttpRequest, engagement_id: str) -> HttpResponse:
-    """An engagement's facts and terms, notice given, the hours to confirm or dispute, its invoices."""
-    user = acting(request)
-    engagement = reach(matching_selectors.access_engagement, request, engagement_id)
-    entries = list(billing_selectors.time_entries_visible_to(user).filter(engagement=engagement))
-
-    def entry(data: dict[str, Any]) -> Any:
-        return reach(billing_selectors.access_time_entry, request, data["target"])
-
-    actions = {
-        "confirm": Action(
-            forms.ConfirmHoursForm,
-            lambda data: hours.confirm_hours(entry=entry(data), user=user, note=data["note"]),
-            gettext_lazy("The hours are confirmed: they go on the next invoice."),
-        ),
-        "dispute": Action(
-            forms.DisputeHoursForm,
-            lambda data: hours.dispute_hours(entry=entry(data), user=user, note=data["note"]),
-            gettext_lazy("The hours are disputed; the specialist is told why."),
-        ),
-        "notice": Action(
-            NoticeForm,
-            lambda data: engagements.terminate_engagement(
-                engagement=engagement,
-                user=user,
-                note=data["note"],
-                ends_on=data["ends_on"],
-                exception=data["exception"],
-            ),
-            gettext_lazy("Notice is given; the specialist is told."),
-        ),
-    }
-    context = {
-        "engagement": engagement,
-        "terms": facts.engagement_terms(engagement),
-        "entries": entries,
-        "invoices": list(
-            billing_selectors.invoices_visible_to(user).filter(engagement=engagement).prefetch_related(None)
-        ),
-    }
-    logged = [e for e in entries if e.status == e.Status.LOGGED]
-    return page(request, "web/sme/engagement.html", context, actions, rows=logged)
-
-
-@require_GET
-@for_role(SME)
-def engagement_terms(request: HttpRequest, engagement_id: str) -> HttpResponseBase:
-    """The statement of terms (取引条件明示書) as the API serves it."""
-    return facts.terms_download(reach(matching_selectors.access_engagement, request, engagement_id))
-
-
-def _paid_message(started: payments.PaymentStart) -> str:
-    if started.intent_status == "succeeded":
-        return _("The payment went through: the invoice is paid.")
-    if started.intent_status == "processing":
-        return _("Stripe is processing the payment; this page shows the invoice as paid when it is done.")
-    return _(
-        "The payment is started at Stripe (%(status)s): it is complete once the card is confirmed, and this "
-        "page then shows the invoice as paid."
-    ) % {"status": started.intent_status}
-
-
-@for_role(SME)
-def invoice_detail(request: HttpRequest, invoice_id: str) -> HttpResponse:
-    """An invoice's facts, its PDF, its payments, and paying it by card where Stripe is set up."""
-    user = acting(request)
-    invoice = reach(billing_selectors.access_invoice, request, invoice_id)
-    payable = (
-        bool(settings.STRIPE_SECRET_KEY)
-        and invoice.status == Invoice.Status.OPEN
-        and invoice.payment_method in ("", "card")
-    )
-    actions = {}
-    if payable:
-        actions["pay"] = Action(
-            forms.PayForm, lambda data: payments.pay_invoice(invoice=invoice, user=user), _paid_message
-        )
-    context = {"invoice": invoice, "payments": list(invoice.payments.all()), "payable": payable}
-    return page(request, "web/sme/invoice.html", context, actions)
-
-
-@require_GET
-@for_role(SME)
-def invoice_paid(request: HttpRequest, invoice_id: str) -> HttpResponse:
-    """Where Stripe sends the payer back: what happened to the payment, as our records say (a
-    webhook may still be on its way, so "in progress" says so)."""
-    invoice = reach(billing_selectors.access_invoice, request, invoice_id)
-    attempts = list(invoice.payments.all())
-    context = {
-        "invoice": invoice,
-        "latest": attempts[-1] if attempts else None,
-        "stripe_says": request.GET.get("redirect_status", ""),
-    }
-    return render(request, "web/sme/invoice_paid.html", context)
-
-
-@require_GET
-@for_role(SME)
-def invoice_pdf(request: HttpRequest, invoice_id: str) -> HttpResponseBase:
-    """The invoice (請求書) as the API renders it."""
-    from billing import documents  # reportlab loads on the first PDF only
-
-    invoice = reach(billing_selectors.access_invoice, request, invoice_id)
-    return private_download(
-        documents.render_invoice(invoice), filename=f"invoice-{invoice.number}.pdf", content_type="application/pdf"
-    )
-
-
-@for_role(SME)
-def subsidy_detail(request: HttpRequest, case_id: str) -> HttpResponse:
-    """A subsidy case: its deadlines with their basis, documents with their review, comments;
-    upload a new version, comment, submit."""
-    user = acting(request)
-    case = reach(subsidies_selectors.access_case, request, case_id)
-    actions = {
-        "upload": Action(
-            forms.UploadDocumentForm,
-            lambda data: subsidies_services.upload_document(
-                case=case, user=user, document_type=data["document_type"], file=data["file"]
-            ),
-            gettext_lazy("The document is uploaded; the chamber is told."),
-        ),
-        "comment": Action(
-            CommentForm,
-            lambda data: subsidies_services.comment_on_case(case=case, user=user, body=data["body"]),
-            gettext_lazy("Your comment is posted."),
-        ),
-        "submit": Action(
-            NoteForm,
-            lambda data: subsidies_services.submit_case(case=case, user=user, note=data["note"]),
-            gettext_lazy("The case is submitted."),
-        ),
-    }
-    return page(request, "web/sme/subsidy.html", facts.subsidy_case(case), actions)
-
-
-@require_GET
-@for_role(SME)
-def subsidy_document(request: HttpRequest, case_id: str, document_id: str) -> HttpResponseBase:
-    document = reach(lambda user, pk: subsidies_selectors.access_document(user, case_id, pk), request, document_id)
-    return facts.document_download(document)
 
 
 @for_role(SME)
