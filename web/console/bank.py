@@ -91,6 +91,7 @@ def _htmx_row_action(
     actions: Mapping[str, Action],
     fetch: Callable[[str], Any],
     render_row: Callable[[Any, str, bool], HttpResponse],
+    actionable: Callable[[Any], bool],
 ) -> HttpResponse:
     """One row's action posted by htmx: the service's call as web.pages.page makes it, answered with
     the row re-rendered (its new state and the message; refused: its form with the message beside
@@ -115,7 +116,10 @@ def _htmx_row_action(
         _row_forms(actions, row, (name, form))
         return render_row(row, "", True)
     row = fetch(target)
-    _row_forms(actions, row)
+    if actionable(row):
+        _row_forms(actions, row)
+    else:
+        row.action_forms = {}
     return render_row(row, action.done(result) if callable(action.done) else str(action.done), False)
 
 
@@ -263,7 +267,11 @@ def companies(request: HttpRequest) -> HttpResponse:
             return render(request, "web/console/company_bulk.html", {"bulk": bulk})
     elif request.method == "POST" and request.htmx:
         return _htmx_row_action(
-            request, actions, fetch, lambda row, message, failed: _company_row(request, row, message, failed)
+            request,
+            actions,
+            fetch,
+            lambda row, message, failed: _company_row(request, row, message, failed),
+            lambda row: row.status == Company.Status.PENDING,
         )
 
     filters = bank_forms.CompanyFilters(request.GET or None)
@@ -451,9 +459,9 @@ def _frameable_by_self(view: Callable[..., HttpResponseBase]) -> Callable[..., H
     """This response alone may be framed by our own pages (X-Frame-Options SAMEORIGIN and CSP
     frame-ancestors 'self'); every other keeps DENY and 'none'."""
     from csp.constants import SELF
-    from csp.decorators import csp_update
+    from csp.decorators import csp_replace
 
-    return xframe_options_sameorigin(csp_update({"frame-ancestors": [SELF]})(view))
+    return xframe_options_sameorigin(csp_replace({"frame-ancestors": [SELF]})(view))
 
 
 @require_GET
@@ -576,6 +584,7 @@ def specialists(request: HttpRequest) -> HttpResponse:
                 "web/console/specialist_row.html",
                 {"specialist": row, "row_message": message, "row_failed": failed},
             ),
+            lambda row: row.status in (Specialist.Status.ACTIVE, Specialist.Status.SUSPENDED),
         )
     filters = bank_forms.SpecialistFilters(request.GET or None)
     listed = talent_selectors.specialists_visible_to(admin).prefetch_related(None)
