@@ -8,10 +8,13 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET
@@ -226,17 +229,40 @@ def _figures(request: HttpRequest) -> Figures:
         raise Http404(str(exc.detail)) from exc
 
 
+# The figures part of the page, drawn, is kept this long per chamber, year and language: a
+# year's figures move slowly, and computing and drawing them is most of the page's time
+# (bench/console.py). The queues are counted on every request; the CSV is always computed.
+FIGURES_CACHE_SECONDS = 300
+
+
+def figures_cache_key(chamber_id: Any, year: int, language: str | None) -> str:
+    return f"console:figures:v1:{chamber_id}:{year}:{language}"
+
+
+def _figures_html(request: HttpRequest) -> str:
+    user = acting(request)
+    year = fiscal.parse(request.GET.get("year"))
+    key = figures_cache_key(user.chamber_id, year.year, translation.get_language())
+    found = cache.get(key)
+    if found is None:
+        figures = _figures(request)
+        context = {
+            "figures": figures,
+            "sections": sections(figures),
+            "years": fiscal.choices(figures.year),
+            "as_of": timezone.now(),
+        }
+        found = render_to_string("web/console/dashboard_figures.html", context, request=request)
+        cache.set(key, found, FIGURES_CACHE_SECONDS)
+    return str(found)
+
+
 @for_role(ADMIN)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The queues, then the chosen fiscal year's figures."""
-    figures = _figures(request)
-    context = {
-        "queues": queue_links(acting(request)),
-        "figures": figures,
-        "sections": sections(figures),
-        "years": fiscal.choices(figures.year),
-    }
+    """The queues, then the chosen fiscal year's figures (drawn at most FIGURES_CACHE_SECONDS ago)."""
+    figures = _figures_html(request)
+    context = {"queues": queue_links(acting(request)), "figures_html": mark_safe(figures)}  # noqa: S308  (our own template's output)
     return render(request, "web/console/dashboard.html", context)
 
 
