@@ -72,8 +72,10 @@ PAGES = [
     # a page of pending credentials with their specialist: the count and the rows (2); the three
     # lists' counts of the tabs (3)
     ("console:certifications", "admin_carol", 7, 'href="/console/certifications/', lambda n: n),
-    # pending proposals with their request, company and specialist (1)
-    ("console:proposals", "admin_carol", 3, 'name="approve-action"', lambda n: n),
+    # the count and a page of pending proposals with run, request, company and specialist (2),
+    # their requests' required skills (1), capacity left (2: matching.capacity), runs in progress
+    # (1); every list of web/console/matches.py: tests/web/test_console_queues.py
+    ("console:proposals", "admin_carol", 8, 'name="approve-action"', lambda n: n),
     # a page of rows: the count and the rows (2); a retainer and a hire per n
     ("console:engagements", "admin_carol", 4, 'href="/console/engagements/', lambda n: 2 * n),
     ("console:invoices", "admin_carol", 4, '<td class="number">', lambda n: n),

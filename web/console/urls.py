@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.console import bank, dashboard, incidents, views
+from web.console import bank, dashboard, engagements, incidents, matches, money, subsidies
 
 app_name = "console"
 
@@ -21,19 +21,26 @@ urlpatterns = [
         bank.certification_evidence_inline,
         name="certification_evidence_inline",
     ),
-    path("proposals/", views.proposals, name="proposals"),
-    path("runs/<uuid:run_id>/", views.run, name="run"),
-    path("requests/<uuid:request_id>/", views.request_detail, name="requests"),
-    path("engagements/", views.engagements, name="engagements"),
-    path("engagements/<uuid:engagement_id>/", views.engagement, name="engagement"),
-    path("subsidy-cases/", views.subsidy_cases, name="subsidy_cases"),
-    path("subsidy-cases/<uuid:case_id>/", views.subsidy_case, name="subsidy_case"),
+    path("proposals/", matches.proposals, name="proposals"),
+    path("runs/", matches.runs, name="runs"),
+    path("runs/<uuid:run_id>/", matches.run, name="run"),
+    path("requests/<uuid:request_id>/", matches.request_detail, name="requests"),
+    path("engagements/", engagements.engagements, name="engagements"),
+    path("engagements/<uuid:engagement_id>/", engagements.engagement, name="engagement"),
+    path("subsidy-cases/", subsidies.subsidy_cases, name="subsidy_cases"),
+    path("subsidy-cases/<uuid:case_id>/", subsidies.subsidy_case, name="subsidy_case"),
     path(
         "subsidy-cases/<uuid:case_id>/documents/<uuid:document_id>/",
-        views.subsidy_document,
+        subsidies.subsidy_document,
         name="subsidy_document",
     ),
-    path("invoices/", views.invoices, name="invoices"),
+    path(
+        "subsidy-cases/<uuid:case_id>/documents/<uuid:document_id>/inline/",
+        subsidies.subsidy_document_inline,
+        name="subsidy_document_inline",
+    ),
+    path("invoices/", money.invoices, name="invoices"),
+    path("invoices/<uuid:invoice_id>/", money.invoice, name="invoice"),
     path("specialists/", bank.specialists, name="specialists"),
     path("specialists/import/", bank.specialist_import, name="specialist_import"),
     path("specialists/import/<uuid:job_id>/", bank.specialist_import_job, name="specialist_import_job"),
