@@ -122,7 +122,9 @@ def test_the_sme_previews_exactly_what_members_read_and_it_names_nobody(
     assert "2,000,000" not in preview
 
     page = client.get(url).content.decode()
-    digest = re.search(r'name="approve-digest" value="([0-9a-f]{64})"', page).group(1)
+    found = re.search(r'name="approve-digest" value="([0-9a-f]{64})"', page)
+    assert found is not None
+    digest = found.group(1)
     assert post(client, url, "approve", digest=digest).status_code == 302
     assert SharedIncident.objects.get(report=report).status == "approved"
     client.force_login(admin_carol)
@@ -209,7 +211,9 @@ def seen(client, admin_client):
     )
     figures = client.get(reverse("sme:shared_aggregates")).content.decode()
     counted = sum(map(int, re.findall(r'data-incidents="(\d+)"', figures)))
-    counted += int(re.search(r'data-suppressed="(\d+)"', figures).group(1))
+    suppressed = re.search(r'data-suppressed="(\d+)"', figures)
+    assert suppressed is not None
+    counted += int(suppressed.group(1))
     download = admin_client.get(reverse("console:reports_stix"))
     assert download.status_code == 200
     assert download["Content-Type"] == "application/stix+json;version=2.1"

@@ -48,7 +48,7 @@ class PublishForm(ActionForm):
 def publish_form(members: Any) -> type[ActionForm]:
     def __init__(self: ActionForm, *args: Any, **kwargs: Any) -> None:
         PublishForm.__init__(self, *args, **kwargs)
-        cast(forms.ModelMultipleChoiceField, self.fields["recipients"]).queryset = members
+        cast("forms.ModelMultipleChoiceField[Company]", self.fields["recipients"]).queryset = members
 
     return type("PublishForm", (PublishForm,), {"__init__": __init__})
 
@@ -118,15 +118,16 @@ def report(request: HttpRequest, shared_id: str) -> HttpResponse:
 def aggregates(request: HttpRequest) -> HttpResponse:
     """The figures members read (every cell covering k organisations), and the chamber's k."""
     admin = acting(request)
-    if admin.chamber_id is None:
+    chamber = admin.chamber
+    if chamber is None:
         raise Http404("No chamber.")
-    policy = selectors.access_policy(admin, admin.chamber_id)
+    policy = selectors.access_policy(admin, chamber.pk)
     table = selectors.incident_aggregates(admin)
     current = {"k_threshold": policy.k_threshold, "dominance_percent": policy.dominance_percent}
     actions = {
         "policy": Action(
             with_initial(PolicyForm, current),
-            lambda data: services.set_sharing_policy(chamber=admin.chamber, admin=admin, **data),
+            lambda data: services.set_sharing_policy(chamber=chamber, admin=admin, **data),
             _("Saved: the figures use the new setting."),
         )
     }
