@@ -5,7 +5,7 @@ and the page puts the table of the same numbers beside it."""
 from dataclasses import dataclass
 
 WIDTH = 520
-LABEL_WIDTH = 190
+LABEL_WIDTH = 200
 VALUE_WIDTH = 110
 ROW_HEIGHT = 30
 BAR_HEIGHT = 18
