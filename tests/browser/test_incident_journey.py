@@ -14,6 +14,7 @@ from subsidies import services as subsidies_services
 from subsidies.models import SubsidyCase
 from tests import factories
 from tests.browser.conftest import landed
+from tests.browser.test_object_pages import every_control_is_labelled
 from tests.conftest import Cast
 from tests.incidents_fixtures import incident_engagement, member_company
 from tests.subsidies_fixtures import programs
@@ -58,6 +59,13 @@ def sign_in(page, server_url, user, home):
     landed(page, server_url(home))
 
 
+def looked_over(page) -> None:
+    """Every control labelled, nothing wider than the screen but the tables that scroll on purpose."""
+    every_control_is_labelled(page)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+
+
 def shared_text(page) -> str:
     article = page.locator("article.shared-incident")
     expect(article).to_have_count(1)
@@ -77,6 +85,7 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     landed(sme, server_url("/sme/incidents/"))
     sme.get_by_role("link", name="報告を作成する").click()
     landed(sme, server_url(f"/sme/engagements/{engagement.pk}/incident-report/"))
+    looked_over(sme)
     sme.get_by_label("件名").fill(TITLE)
     sme.get_by_label("種別").select_option("ransomware")
     sme.get_by_label("発生日").fill("2026-05-12")
@@ -103,6 +112,7 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     sme.get_by_role("button", name="共有される内容を表示する").click()
     landed(sme, report_url)
     preview = shared_text(sme)
+    looked_over(sme)
     assert [secret for secret in SECRETS if secret in preview] == []
     shown = ("c2.evil-example.net", "T1486", "オフラインのバックアップ", "[人名]", "[メールアドレス]", "[自組織ホスト]")
     assert [text for text in shown if text not in preview] == []
@@ -120,6 +130,7 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     desk.locator(f'a[href="/console/reports/{shared.pk}/"]').click()
     landed(desk, server_url(f"/console/reports/{shared.pk}/"))
     assert shared_text(desk) == preview
+    looked_over(desk)
     desk.get_by_role("button", name="共有する").click()
     landed(desk, server_url(f"/console/reports/{shared.pk}/"))
     expect(desk.get_by_text("共有しました。会員はTLPラベルの範囲で閲覧できます。")).to_be_visible()
@@ -128,6 +139,7 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     sign_in(sme, server_url, rita, "/sme/")
     sme.get_by_role("link", name="会員が共有したインシデント").click()
     landed(sme, server_url("/sme/shared-reports/"))
+    looked_over(sme)
     assert shared_text(sme) == preview
 
     # The forensics program: a case on the incident engagement, the amount explained line by line.
@@ -141,6 +153,7 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     sme.get_by_role("link", name="要件と金額（請求書ごとの内訳）").click()
     costs_url = server_url(f"/sme/subsidies/{case.pk}/costs/")
     landed(sme, costs_url)
+    looked_over(sme)
     lines = sme.locator("table.cost-lines tbody tr")
     expect(lines).to_have_count(3)
     expect(lines.nth(0)).to_contain_text(invoices[0].number)
@@ -163,6 +176,7 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     desk.get_by_role("button", name="審査を開始する").click()
     landed(desk, console_url)
     expect(desk.get_by_label("交付額（円）")).to_have_value("500000")
+    looked_over(desk)
     desk.get_by_label("決定の理由").fill("調査・フォレンジック費用の2分の1（上限50万円）")
     desk.get_by_role("button", name="決定を記録する").click()
     landed(desk, console_url)
