@@ -119,7 +119,9 @@ def test_an_sme_registers_diagnoses_drafts_publishes_compares_and_selects_on_a_p
     page.get_by_role("button", name="依頼の下書きを作る").click()
     draft = AdvisorRequest.objects.get(company=company)
     arrived(page, server_url(f"/sme/requests/{draft.pk}/edit/"))
-    assert "Q3" in draft.description and "Q24" in draft.description and "Q20" not in draft.description
+    assert "Q3" in draft.description
+    assert "Q24" in draft.description
+    assert "Q20" not in draft.description
     page.get_by_label("件名").fill("パスワード管理と緊急時対応の相談")
     page.get_by_role("button", name="下書きを保存する").click()
     arrived(page, server_url(f"/sme/requests/{draft.pk}/"))
@@ -129,7 +131,9 @@ def test_an_sme_registers_diagnoses_drafts_publishes_compares_and_selects_on_a_p
     assert (draft.title, draft.status) == ("パスワード管理と緊急時対応の相談", "open")
 
     # (4) The pipeline: two proposals wait for the chamber's review, then both specialists accept.
-    proposed(draft, [("山田 太郎", ""), ("佐藤 花子", "取引先のベンダーA社と業務委託契約があります。")], "pending_review")
+    proposed(
+        draft, [("山田 太郎", ""), ("佐藤 花子", "取引先のベンダーA社と業務委託契約があります。")], "pending_review"
+    )
     visit(page, server_url(f"/sme/requests/{draft.pk}/"))
     expect(page.locator('[aria-current="step"]')).to_contain_text("2")
     expect(page.get_by_text("山田 太郎")).to_have_count(0)  # who, only once they accept

@@ -204,6 +204,7 @@ ROWS = [
     audience("sme:diagnosis_detail", ("sme_alice",), alice_diagnosis),
     audience("sme:diagnosis_sheet", ("sme_alice",), alice_sheet),
     audience("sme:request_new", SME_PEOPLE),
+    audience("sme:request_appi_clocks", SME_PEOPLE),
     audience("sme:request_edit", ALICE_SIDE, REQUEST),
     audience("sme:request_compare", ALICE_SIDE, REQUEST),
     audience("sme:request_select", ALICE_SIDE, accepted_candidate),

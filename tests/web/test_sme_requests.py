@@ -92,7 +92,8 @@ def test_registering_a_company_with_a_bad_check_digit_is_refused_beside_the_numb
     assert response.status_code == 400
     body = response.content.decode()
     assert "The check digit (first digit) of this corporate number is wrong." in body
-    assert f'value="{bad}"' in body and 'value="株式会社新井製作所"' in body  # kept as typed
+    assert f'value="{bad}"' in body
+    assert 'value="株式会社新井製作所"' in body
     assert not Company.objects.filter(name="株式会社新井製作所").exists()
 
 
@@ -102,11 +103,11 @@ def test_the_corporate_number_is_checked_as_it_is_typed(client, cast):
     check = url("company_number_check")
 
     short = client.get(check, {"register-corporate_number": "12345"}).content.decode()
-    wrong = client.get(check, {"register-corporate_number": "9" + good[1:]}).content.decode()
+    wrong = client.get(check, {"register-corporate_number": str(int(good[0]) % 9 + 1) + good[1:]}).content.decode()
     right = client.get(check, {"register-corporate_number": f"{good[0]}-{good[1:5]} {good[5:9]}-{good[9:]}"})
 
     assert "A corporate number has exactly 13 digits." in short
-    assert "The check digit (first digit) of this corporate number is wrong." in wrong or good[0] == "9"
+    assert "The check digit (first digit) of this corporate number is wrong." in wrong
     assert f"The check digit is right: {good[0]}-{good[1:5]}-{good[5:9]}-{good[9:]}" in right.content.decode()
     assert client.get(check).content.decode().strip() == ""
     # The field asks for the check as it is typed.
@@ -124,7 +125,8 @@ def test_registering_a_company_makes_the_person_its_owner_and_shows_the_size_cla
 
     assert response.status_code == 302
     company = Company.objects.get(name="株式会社新井製作所")
-    assert company.status == "pending" and company.corporate_number == number
+    assert company.status == "pending"
+    assert company.corporate_number == number
     assert CompanyMembership.objects.filter(user=cast.stranger_dave, company=company, role="owner").exists()
     body = client.get(url("company")).content.decode()
     assert "SME by the capital test and the employee test." in body
@@ -172,7 +174,8 @@ def test_an_incident_request_takes_a_few_fields_and_shows_the_appi_clocks(client
     company = cast.alice_company
     new = url("request_new") + "?kind=incident"
     form = client.get(new).content.decode()
-    assert 'name="request-start_date"' not in form and 'name="request-required_skills"' not in form
+    assert 'name="request-start_date"' not in form
+    assert 'name="request-required_skills"' not in form
     assert "within 30 days (60 days when the leak was caused deliberately)" in form
 
     response = post(
@@ -190,7 +193,8 @@ def test_an_incident_request_takes_a_few_fields_and_shows_the_appi_clocks(client
     )
 
     made = AdvisorRequest.objects.get(title="ランサムウェア感染")
-    assert response.status_code == 302 and response["Location"] == url("request", request_id=made.pk)
+    assert response.status_code == 302
+    assert response["Location"] == url("request", request_id=made.pk)
     assert (made.kind, made.status, made.urgency, made.start_date) == ("incident", "draft", "urgent", TODAY)
     assert [(s.skill.slug, s.min_level) for s in made.required_skills.all()] == [("incident_response", 3)]
     body = client.get(response["Location"]).content.decode()
@@ -321,7 +325,8 @@ def test_the_pipeline_says_where_the_request_stands(client, cast):
     Proposal.objects.filter(request=request).update(status="accepted")
     accepted = client.get(page).content.decode()
     assert 'aria-current="step">Accepted <strong>2</strong>' in accepted
-    assert "候補者0" in accepted and "候補者1" in accepted
+    assert "候補者0" in accepted
+    assert "候補者1" in accepted
 
 
 def test_the_comparison_shows_each_accepted_candidate_with_reasons_declaration_and_reviews(client, cast):
@@ -337,8 +342,10 @@ def test_the_comparison_shows_each_accepted_candidate_with_reasons_declaration_a
 
     assert body.count('class="card compare__candidate"') == 2
     assert "Required skills: 300 points (average level 4.0)." in body
-    assert "None declared." in body and "利害関係1: なし" in body
-    assert "★ 4.5 (12 reviews)" in body and "No reviews yet" in body
+    assert "None declared." in body
+    assert "利害関係1: なし" in body
+    assert "★ 4.5 (12 reviews)" in body
+    assert "No reviews yet" in body
     assert url("request_select", request_id=request.pk, proposal_id=first.pk) in body
 
 
@@ -443,3 +450,26 @@ def test_the_request_page_lists_who_accepted_in_a_constant_number_of_queries(
     with django_assert_num_queries(6):
         response = client.get(url("request", request_id=request.pk))
     assert response.content.decode().count("/select/") == n
+
+
+def test_the_incident_form_shows_the_appi_dates_as_the_time_of_awareness_is_given(client, cast):
+    signed_in(client, cast.sme_alice)
+    cast.alice_company  # noqa: B018
+    clocks = url("request_appi_clocks")
+    form = client.get(url("request_new") + "?kind=incident").content.decode()
+    assert f'hx-get="{clocks}"' in form
+    assert 'id="appi-clocks"' in form
+
+    deliberate = client.get(
+        clocks,
+        {
+            "request-personal_data_leak": "on",
+            "request-aware_at": "2026-12-01T09:30",
+            "request-leak_deliberate": "on",
+        },
+    ).content.decode()
+    no_leak = client.get(clocks, {"request-aware_at": "2026-12-01T09:30"}).content.decode()
+
+    assert "promptly: by <strong>2026-12-06 (Sun) 09:30</strong>" in deliberate
+    assert "Final report: by <strong>2027-01-30 (Sat) 09:30</strong> (60 days: caused deliberately)" in deliberate
+    assert no_leak.strip() == ""

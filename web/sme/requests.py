@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from accounts import selectors as accounts_selectors
 from accounts.models import User
@@ -218,6 +219,43 @@ class RequestForm(ActionForm):
             language = _language()
             skills.choices = [(s.slug, s.label(language)) for s in Skill.objects.order_by("position", "slug")]
         self.fields["budget_jpy"].label = self.BUDGET_LABELS[self.kind]
+        if self.kind == RequestKind.INCIDENT:
+            # The APPI clocks, shown as the time of awareness is given (appi_clocks below).
+            live = {
+                "hx-get": reverse("sme:request_appi_clocks"),
+                "hx-trigger": "change",
+                "hx-target": "#appi-clocks",
+                "hx-include": ",".join(f"[name='{self.add_prefix(name)}']" for name in CLOCK_FIELDS),
+            }
+            for name in CLOCK_FIELDS:
+                self.fields[name].widget.attrs.update(live)
+
+
+CLOCK_FIELDS = ("personal_data_leak", "aware_at", "leak_deliberate")
+
+
+class ClocksForm(forms.Form):
+    personal_data_leak = forms.BooleanField(required=False)
+    aware_at = forms.DateTimeField(required=False)
+    leak_deliberate = forms.BooleanField(required=False)
+
+
+@require_GET
+@for_role(SME)
+def appi_clocks(request: HttpRequest) -> HttpResponse:
+    """The APPI reporting dates of a leak known since the time typed on the incident form (htmx);
+    AdvisorRequest.appi_deadlines computes them, as on the request's page."""
+    form = ClocksForm(request.GET, prefix="request")
+    deadlines = None
+    if form.is_valid() and form.cleaned_data["personal_data_leak"] and form.cleaned_data["aware_at"]:
+        deadlines = AdvisorRequest(
+            kind=RequestKind.INCIDENT,
+            personal_data_leak=True,
+            aware_at=form.cleaned_data["aware_at"],
+            leak_deliberate=form.cleaned_data["leak_deliberate"],
+        ).appi_deadlines()
+    context = {"appi": deadlines, "deliberate": form.is_valid() and form.cleaned_data["leak_deliberate"]}
+    return render(request, "web/sme/partials/appi_clocks.html", context)
 
 
 def request_form(kind: str, companies: list[tuple[str, str]]) -> type[RequestForm]:
@@ -411,11 +449,16 @@ def compare(request: HttpRequest, request_id: str) -> HttpResponse:
             {
                 "proposal": proposal,
                 "specialist": specialist,
+                # skill_slug and counting_certifications: annotated and prefetched by
+                # talent.selectors.with_profile_relations (through proposals_visible_to).
                 "skills": [
-                    (skill_labels.get(level.skill_slug, level.skill_slug), level.level)
+                    (skill_labels.get(slug, slug), level.level)
                     for level in specialist.skill_levels.all()
+                    if (slug := getattr(level, "skill_slug", ""))
                 ],
-                "certifications": sorted({c.get_kind_display() for c in specialist.counting_certifications}),
+                "certifications": sorted(
+                    {c.get_kind_display() for c in getattr(specialist, "counting_certifications", [])}
+                ),
                 "reasons": proposal.reasons.get(language, []),
             }
         )

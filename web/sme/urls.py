@@ -12,6 +12,7 @@ urlpatterns = [
     path("diagnosis/<uuid:diagnosis_id>/", diagnosis.detail, name="diagnosis_detail"),
     path("diagnosis/<uuid:diagnosis_id>/sheets/<uuid:sheet_id>/", diagnosis.sheet, name="diagnosis_sheet"),
     path("requests/new/", requests.new, name="request_new"),
+    path("requests/appi-clocks/", requests.appi_clocks, name="request_appi_clocks"),
     path("requests/<uuid:request_id>/", requests.detail, name="request"),
     path("requests/<uuid:request_id>/edit/", requests.edit, name="request_edit"),
     path("requests/<uuid:request_id>/compare/", requests.compare, name="request_compare"),
