@@ -256,8 +256,10 @@ def companies(request: HttpRequest) -> HttpResponse:
                 message = _bulk_done_message(bulk.cleaned_data["decision"], len(decided))
                 if request.htmx:
                     rows = [fetch(str(company.pk)) for company in decided]
-                    for row in rows:
-                        _row_forms(actions, _decorate_company(row))
+                    for row in rows:  # decided: no forms (a row another admin re-opened keeps its own)
+                        _decorate_company(row)
+                        if row.status == Company.Status.PENDING:
+                            _row_forms(actions, row)
                     fresh = bank_forms.BulkCompanyForm(prefix="bulk", initial={"action": "bulk"})
                     context = {"bulk": fresh, "bulk_message": message, "updated_rows": rows}
                     return render(request, "web/console/company_bulk.html", context)
@@ -709,6 +711,8 @@ def specialist_import_job(request: HttpRequest, job_id: str) -> HttpResponse:
         }
         for line, column, message in job["errors"]
     ]
+    # By line, then in the file's order of columns (as the admin reads the file).
+    errors.sort(key=lambda error: (error["line"], header.index(error["column"]) if error["column"] in header else 999))
     context = {
         "job": job,
         "errors": errors,
