@@ -38,10 +38,10 @@ def fits_the_screen(page):
 def test_sme_confirms_hours_pays_by_card_and_submits_a_subsidy_case_on_a_phone(
     phone_page,
     server_url,
-    built,
-    stripe_standin,
+    built,  # noqa: F811
+    stripe_standin,  # noqa: F811
     settings,
-    live_server,  # noqa: F811
+    live_server,
 ):
     cast, w = built
     settings.SITE_URL = live_server.url  # where Stripe sends the payer back

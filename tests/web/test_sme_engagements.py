@@ -76,11 +76,10 @@ def test_notice_shows_the_earliest_end_and_refuses_an_earlier_day_beside_its_fie
     assert 'id="id_notice-ends_on_error"' in text
     assert f'value="{too_early.isoformat()}"' in text
     assert "予算の終了" in text
-    retainer.refresh_from_db()
-    assert retainer.ends_on is None
+    assert Engagement.objects.get(pk=retainer.pk).ends_on is None
 
     done(post(client, url, "notice", note="予算の終了", ends_on="", exception=""), url, "")
-    retainer.refresh_from_db()
+    retainer = Engagement.objects.get(pk=retainer.pk)
     assert (retainer.ends_on, retainer.status) == (earliest, Engagement.Status.ACTIVE)
     assert "notice-action" not in shown(client, url)  # notice is given once
 

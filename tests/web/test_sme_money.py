@@ -81,7 +81,7 @@ def test_paying_by_card_goes_to_stripes_page_and_the_return_page_says_paid(clien
     w.invoice.refresh_from_db()
     payment.refresh_from_db()
     assert (w.invoice.status, payment.status) == (Invoice.Status.PAID, Payment.Status.SUCCEEDED)
-    assert payment.payment_intent_id.startswith("pi_")
+    assert str(payment.payment_intent_id).startswith("pi_")
     receipt = reverse("sme:receipt", kwargs={"invoice_id": w.invoice.pk, "payment_id": payment.pk})
     assert receipt in body
     response = client.get(receipt)

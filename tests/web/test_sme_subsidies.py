@@ -103,7 +103,9 @@ def test_subscribing_shows_the_calendar_url_once_and_the_feed_has_the_cases_dead
     signed_in(client, cast.sme_alice)
     done(post(client, url, "calendar", confirm="True"), url, "")
     body = shown(client, url)
-    feed_url = re.search(r'id="calendar-url" value="([^"]+)"', body).group(1)
+    found = re.search(r'id="calendar-url" value="([^"]+)"', body)
+    assert found is not None
+    feed_url = found.group(1)
     assert "/calendar/" in feed_url
     assert feed_url.endswith(".ics")
     again = shown(client, url)
