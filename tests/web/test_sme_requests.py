@@ -473,3 +473,31 @@ def test_the_incident_form_shows_the_appi_dates_as_the_time_of_awareness_is_give
     assert "promptly: by <strong>2026-12-06 (Sun) 09:30</strong>" in deliberate
     assert "Final report: by <strong>2027-01-30 (Sat) 09:30</strong> (60 days: caused deliberately)" in deliberate
     assert no_leak.strip() == ""
+
+
+def test_a_published_requests_edit_page_says_why_it_has_no_form(client, cast):
+    signed_in(client, cast.sme_alice)
+    published = make_request(cast.alice_company, cast.sme_alice, status="open")
+
+    body = client.get(url("request_edit", request_id=published.pk)).content.decode()
+
+    assert "This request is no longer a draft (Open)" in body
+    assert 'name="request-action"' not in body
+
+
+def test_the_incident_form_and_the_diagnosis_result_read_in_japanese(client, cast):
+    client.force_login(cast.sme_alice)
+    from diagnosis import services
+
+    diagnosis = services.start_diagnosis(user=cast.sme_alice, company=cast.alice_company)
+    form = client.get(url("request_new") + "?kind=incident").content.decode()
+    services.update_sheet(
+        user=cast.sme_alice, sheet=diagnosis.sheets.get(), answers={f"q{n}": "done" for n in range(1, 26)}
+    )
+    services.complete_diagnosis(user=cast.sme_alice, diagnosis=diagnosis)
+    result = client.get(url("diagnosis_detail", diagnosis_id=diagnosis.pk)).content.decode()
+
+    for text in ("個人データが漏えいしたおそれがある場合", "事態を知った日時", "下書きを保存する"):
+        assert text in form
+    for text in ("入門レベルの対策を達成", "パートごと", "シートのまとめ", "会社全体"):
+        assert text in result
