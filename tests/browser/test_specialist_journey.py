@@ -52,8 +52,8 @@ def test_a_specialist_edits_the_profile_answers_proposals_logs_hours_and_sets_up
     page,
     server_url,
     built,
-    stripe_webhooks,
-    tmp_path: Path,  # noqa: F811
+    stripe_webhooks,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
 ):
     cast, w, declined = built
     sign_in(page, server_url, cast.specialist_bob, "/specialist/")
