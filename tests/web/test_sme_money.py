@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from billing.models import ConnectedAccount, Invoice, Payment
 from billing.services import connect
-from tests.billing.conftest import AUTH, stripe_standin  # noqa: F401  (a fixture)
+from tests.billing.conftest import AUTH, stripe_standin, stripe_webhooks, wait_for  # noqa: F401  (fixtures)
+from tests.conftest import Cast
 from tests.web.test_page_actions import refused, shown, signed_in
 from tests.web.world import world
 
@@ -218,3 +219,20 @@ def test_the_invoice_page_runs_a_constant_number_of_queries(client, cast, w, dja
     with django_assert_num_queries(6):
         response = client.get(invoice_url(w.invoice))
     assert response.content.decode().count("status--canceled") == n
+
+
+@pytest.mark.integration
+@pytest.mark.stripe_simulation
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the live server takes the webhooks
+def test_the_webhook_pays_the_invoice_when_the_payer_never_comes_back(client, stripe_webhooks):  # noqa: F811
+    """Checkout's PaymentIntent carries our attempt's id: Stripe's payment_intent.succeeded alone
+    settles the invoice, whether or not the payer's browser returns to our page."""
+    cast = Cast()
+    w = world(cast)
+    account = connect.onboard_specialist(user=cast.specialist_bob)["account"]
+    requests.post(f"{stripe_webhooks}/_sim/accounts/{account}/complete", auth=AUTH, timeout=5)
+    assert wait_for(lambda: ConnectedAccount.objects.get(account_id=account).payouts_enabled)
+    checkout = start_paying(signed_in(client, cast.sme_alice), w.invoice)
+    assert pay_at_stripe(checkout, SUCCEEDS).status_code == 303  # and the browser goes elsewhere
+    assert wait_for(lambda: Invoice.objects.get(pk=w.invoice.pk).status == Invoice.Status.PAID)
+    assert Payment.objects.get(invoice=w.invoice).status == Payment.Status.SUCCEEDED
