@@ -199,6 +199,7 @@ ROWS = [
     audience("sme:home", SME_PEOPLE),
     audience("sme:company", SME_PEOPLE),
     audience("sme:company_number_check", SME_PEOPLE),
+    audience("sme:company_size_check", SME_PEOPLE),
     # A diagnosis is the company's own: its full members only, not the operator (DOMAIN.md).
     audience("sme:diagnosis", SME_PEOPLE),
     audience("sme:diagnosis_detail", ("sme_alice",), alice_diagnosis),

@@ -501,3 +501,23 @@ def test_the_incident_form_and_the_diagnosis_result_read_in_japanese(client, cas
         assert text in form
     for text in ("入門レベルの対策を達成", "パートごと", "シートのまとめ", "会社全体"):
         assert text in result
+
+
+def test_the_size_class_and_its_basis_show_as_the_facts_are_typed(client, cast):
+    signed_in(client, cast.stranger_dave)
+    check = url("company_size_check")
+    typed = {"register-entity_type": "corporation", "register-industry": "retail"}
+
+    small = client.get(check, typed | {"register-employees": "5", "register-capital_jpy": "10000000"})
+    by_capital = client.get(check, typed | {"register-employees": "80", "register-capital_jpy": "50000000"})
+    large = client.get(check, typed | {"register-employees": "80", "register-capital_jpy": "50000001"})
+    sole = client.get(
+        check, {"register-entity_type": "sole_proprietor", "register-industry": "retail", "register-employees": "51"}
+    )
+
+    assert "Small-scale enterprise by the employee test." in small.content.decode()
+    assert "SME by the capital test." in by_capital.content.decode()
+    assert "Large: neither the capital test nor the employee test is met." in large.content.decode()
+    assert "Large: neither" in sole.content.decode()  # no capital test for a sole proprietor
+    assert client.get(check, typed).content.decode().strip() == ""  # employees not given yet
+    assert f'hx-get="{check}"' in client.get(url("company")).content.decode()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import corporate_number
 from accounts import selectors as accounts_selectors
+from accounts import size_class as sizing
 from accounts.models import Company, CompanyMembership, User
 from accounts.prefectures import PREFECTURE_CHOICES
 from accounts.services import _CORPORATE_NUMBER_ERRORS, create_company, update_company
@@ -80,9 +81,28 @@ class RegisterForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The size class and its basis, shown as industry, capital and employees are given.
+        live = {
+            "hx-get": reverse("sme:company_size_check"),
+            "hx-trigger": "change",
+            "hx-target": "#size-class-check",
+            "hx-include": ",".join(f"[name='{self.add_prefix(name)}']" for name in SIZE_FIELDS),
+        }
+        for name in SIZE_FIELDS:
+            self.fields[name].widget.attrs.update(live)
         field = self.fields["chamber"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 (declared above)
         field.choices = [(str(c.pk), c.name) for c in accounts_selectors.chambers().order_by("name", "id")]
+
+
+SIZE_FIELDS = ("entity_type", "industry", "capital_jpy", "employees")
+
+
+class SizeForm(forms.Form):
+    entity_type = forms.ChoiceField(choices=Company.EntityType.choices)
+    industry = forms.ChoiceField(choices=Company.Industry.choices)
+    capital_jpy = forms.IntegerField(required=False, min_value=0)
+    employees = forms.IntegerField(min_value=0, max_value=1_000_000)
 
 
 class SecurityActionForm(ActionForm):
@@ -158,3 +178,16 @@ def number_check(request: HttpRequest) -> HttpResponse:
         except corporate_number.InvalidCorporateNumber as exc:
             context["error"] = _CORPORATE_NUMBER_ERRORS[exc.reason]()
     return render(request, "web/sme/partials/corporate_number_check.html", context)
+
+
+@require_GET
+@for_role(SME)
+def size_check(request: HttpRequest) -> HttpResponse:
+    """The size class the facts typed so far give, with its basis (accounts.size_class; htmx)."""
+    form = SizeForm(request.GET, prefix="register")
+    size = None
+    if form.is_valid():
+        data = form.cleaned_data
+        capital = None if data["entity_type"] == Company.EntityType.SOLE_PROPRIETOR else data["capital_jpy"]
+        size = sizing.classify(industry=data["industry"], employees=data["employees"], capital_jpy=capital)
+    return render(request, "web/sme/partials/size_class_check.html", {"size": size})

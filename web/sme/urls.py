@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("company/", company.company, name="company"),
     path("company/corporate-number/", company.number_check, name="company_number_check"),
+    path("company/size-class/", company.size_check, name="company_size_check"),
     path("diagnosis/", diagnosis.overview, name="diagnosis"),
     path("diagnosis/<uuid:diagnosis_id>/", diagnosis.detail, name="diagnosis_detail"),
     path("diagnosis/<uuid:diagnosis_id>/sheets/<uuid:sheet_id>/", diagnosis.sheet, name="diagnosis_sheet"),
