@@ -19,7 +19,7 @@ from matching.models import Proposal
 from talent.models import Certification, Specialist
 from tests.billing.conftest import AUTH, stripe_standin, stripe_webhooks, wait_for  # noqa: F401  (fixtures)
 from tests.browser.conftest import landed
-from tests.browser.test_object_pages import every_control_is_labelled, sign_in
+from tests.browser.test_object_pages import every_control_is_labelled, sign_in, visit
 from tests.conftest import Cast
 from tests.matching_fixtures import make_request
 from tests.talent_fixtures import PDF_BYTES
@@ -153,3 +153,15 @@ def test_a_specialist_edits_the_profile_answers_proposals_logs_hours_and_sets_up
     expect(page.get_by_text("Stripe から戻りました。")).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("利用可能")
     expect(page.get_by_role("button", name="Stripe で受取口座を設定する")).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_specialists_new_pages_fit_a_phone_and_label_every_control(phone_page, server_url, built):
+    cast, _w, _declined = built
+    page = phone_page
+    sign_in(page, server_url, cast.specialist_bob, "/specialist/")
+    visit(page, server_url, "/specialist/profile/", "プロフィール")
+    expect(page.locator("#card-preview")).to_contain_text("坂本 ボブ")
+    visit(page, server_url, "/specialist/reviews/", "受け取った評価")
+    visit(page, server_url, "/specialist/credentials/", "保有資格")
+    visit(page, server_url, "/specialist/payouts/", "報酬の受け取り")
