@@ -586,10 +586,11 @@ async def count_of(request: web.Request) -> web.Response:
 # A Checkout Session for a one-off card payment (mode=payment, one line item in yen,
 # payment_intent_data with the destination charge), its hosted page at /_sim/checkout/{id} (a
 # plain form: no key needed, as Stripe's page needs none) and a 3-D Secure page. Paying there
-# creates the PaymentIntent in localstripe, confirmed on create with the card entered (localstripe
-# cannot confirm an existing intent with a new card, so a retry after a decline is a new intent;
-# at Stripe the session keeps one). A decline or a failed authentication keeps the payer on the
-# page with the reason, as Stripe's page does; success sends them to success_url.
+# creates the PaymentIntent in localstripe, confirmed on create with the card entered; a retry
+# after a decline or a failed authentication confirms the same intent with the new card, as at
+# Stripe (one intent per session; localstripe's API cannot, so the simulation does it). A decline
+# or a failed authentication keeps the payer on the page with the reason, as Stripe's page does;
+# success sends them to success_url.
 
 SESSIONS: dict[str, dict[str, Any]] = {}  # session id -> the session as Stripe shows it
 SESSION_INTENT_DATA: dict[str, dict[str, Any]] = {}  # session id -> its payment_intent_data
@@ -703,6 +704,21 @@ async def hosted_checkout(request: web.Request, session_id: str) -> web.Response
         )
     except UserError:
         return _checkout_form(session, "Your card number is incomplete or invalid.")
+    if session["payment_intent"]:  # a retry after a decline or a failed authentication: the same intent
+        intent = PaymentIntent._api_retrieve(session["payment_intent"])
+        if intent.status != "requires_payment_method":
+            return _checkout_form(session, "This payment is already under way.")
+        # localstripe cannot confirm an existing intent with a new card through its API: the
+        # simulation sets the card and confirms it as the API would.
+        intent.payment_method, intent.latest_charge, intent._authentication_failed = method.id, None, False
+        try:
+            intent._confirm(on_failure_now=intent._report_failure)
+        except UserError as exc:
+            return _checkout_form(session, str(exc.body.get("error", {}).get("message", "Your card was declined.")))
+        if intent.status == "requires_action":
+            raise web.HTTPSeeOther(f"/_sim/checkout/{session['id']}/3ds")
+        _completed(session)
+        return _return_to(session)
     before = {key for key in resources.store if key.startswith("payment_intent:")}
     try:
         intent = PaymentIntent._api_create(

@@ -236,3 +236,19 @@ def test_the_webhook_pays_the_invoice_when_the_payer_never_comes_back(client, st
     assert pay_at_stripe(checkout, SUCCEEDS).status_code == 303  # and the browser goes elsewhere
     assert wait_for(lambda: Invoice.objects.get(pk=w.invoice.pk).status == Invoice.Status.PAID)
     assert Payment.objects.get(invoice=w.invoice).status == Payment.Status.SUCCEEDED
+
+
+@pytest.mark.integration
+@pytest.mark.stripe_simulation
+def test_after_a_decline_another_card_on_stripes_page_pays_the_same_attempt(client, cast, w, stripe_ready):
+    signed_in(client, cast.sme_alice)
+    checkout = start_paying(client, w.invoice)
+    assert pay_at_stripe(checkout, DECLINED).status_code == 200
+    paid = pay_at_stripe(checkout, SUCCEEDS)
+    assert paid.status_code == 303
+    assert "Paid: " in back_from_stripe(client, paid.headers["Location"])
+    payment = Payment.objects.get(invoice=w.invoice)  # one attempt, its one PaymentIntent
+    assert payment.status == Payment.Status.SUCCEEDED
+    session_id = checkout.rsplit("/", 1)[1]
+    session = requests.get(f"{stripe_ready}/v1/checkout/sessions/{session_id}", auth=AUTH, timeout=5).json()
+    assert session["payment_intent"] == payment.payment_intent_id
