@@ -129,7 +129,7 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
         files=[{"name": "bank.csv", "mimeType": "text/csv", "buffer": csv.encode("utf-8")}]
     )
     page.get_by_role("button", name="プレビュー（保存しない）").click()
-    landed(page, re.compile(r"/console/specialists/import/[0-9a-f-]+/$"))
+    expect(page).to_have_url(re.compile(r"/console/specialists/import/[0-9a-f-]+/$"))  # the job's page
     expect(page.get_by_role("heading", name="プレビューが終わりました")).to_be_visible()
     rows = page.locator("tr.import-error")
     expect(rows).to_have_count(5)

@@ -445,7 +445,12 @@ def test_the_import_task_stores_its_progress_as_it_goes(cast, monkeypatch):
     job_id = import_jobs.start(text=HEADER + rows, dry_run=True, by=cast.admin_carol)
     seen = []
     update = import_jobs._update
-    monkeypatch.setattr(import_jobs, "_update", lambda job, **changes: (seen.append(changes), update(job, **changes)))
+
+    def recording(job, **changes):
+        seen.append(changes)
+        update(job, **changes)
+
+    monkeypatch.setattr(import_jobs, "_update", recording)
     import_jobs.run(job_id)
     done = [c["done"] for c in seen if "done" in c and c.get("status") is None]
     assert done[:3] == [2, 4, 6]

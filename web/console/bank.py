@@ -123,6 +123,11 @@ def _htmx_row_action(
     return render_row(row, action.done(result) if callable(action.done) else str(action.done), False)
 
 
+def _htmx(request: HttpRequest) -> bool:
+    """Sent by htmx (django-htmx's middleware sets `request.htmx`)."""
+    return bool(getattr(request, "htmx", False))
+
+
 def _query_without(request: HttpRequest, *names: str) -> str:
     """The query string without `names` (the pagination's and the tabs' links keep the filters)."""
     query = request.GET.copy()
@@ -254,7 +259,7 @@ def companies(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 message = _bulk_done_message(bulk.cleaned_data["decision"], len(decided))
-                if request.htmx:
+                if _htmx(request):
                     rows = [fetch(str(company.pk)) for company in decided]
                     for row in rows:  # decided: no forms (a row another admin re-opened keeps its own)
                         _decorate_company(row)
@@ -265,9 +270,9 @@ def companies(request: HttpRequest) -> HttpResponse:
                     return render(request, "web/console/company_bulk.html", context)
                 messages.success(request, message)
                 return redirect(request.get_full_path())
-        if request.htmx:
+        if _htmx(request):
             return render(request, "web/console/company_bulk.html", {"bulk": bulk})
-    elif request.method == "POST" and request.htmx:
+    elif request.method == "POST" and _htmx(request):
         return _htmx_row_action(
             request,
             actions,
@@ -479,8 +484,8 @@ def certification_evidence_inline(request: HttpRequest, certification_id: str) -
     response = private_download(
         found.evidence.open("rb"), filename=found.evidence_name or "evidence", content_type=found.evidence_content_type
     )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=found.evidence_name or "evidence"
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=found.evidence_name or "evidence") or "inline"
     )
     return response
 
@@ -525,7 +530,7 @@ def _specialists_matching(listed: QuerySet[Specialist], text: str) -> QuerySet[S
     search (name, bio, skills; talent's SpecialistQuerySet.matching_text)."""
     if "@" in text:
         return listed.filter(user__email__icontains=text.strip())
-    by_text = Specialist.objects.all().matching_text(text).values("pk")  # type: ignore[attr-defined]
+    by_text = Specialist.objects.all().matching_text(text).values("pk")
     return listed.filter(Q(pk__in=by_text) | Q(legal_name__icontains=text.strip()))
 
 
@@ -571,7 +576,7 @@ def specialists(request: HttpRequest) -> HttpResponse:
             lambda revoked: _("The invitation to %(email)s is withdrawn.") % {"email": revoked.email},
         ),
     }
-    if request.method == "POST" and request.htmx and {"suspend-action", "reactivate-action"} & set(request.POST):
+    if request.method == "POST" and _htmx(request) and {"suspend-action", "reactivate-action"} & set(request.POST):
         row_actions = _specialist_actions(request)
 
         def fetch(specialist_id: str) -> Specialist:
@@ -589,7 +594,7 @@ def specialists(request: HttpRequest) -> HttpResponse:
             lambda row: row.status in (Specialist.Status.ACTIVE, Specialist.Status.SUSPENDED),
         )
     filters = bank_forms.SpecialistFilters(request.GET or None)
-    listed = talent_selectors.specialists_visible_to(admin).prefetch_related(None)
+    listed: QuerySet[Specialist] = talent_selectors.specialists_visible_to(admin).prefetch_related(None)
     if status := filters.value("status"):
         listed = listed.filter(status=status)
     if text := filters.value("q"):
@@ -721,6 +726,6 @@ def specialist_import_job(request: HttpRequest, job_id: str) -> HttpResponse:
         "poll_url": reverse("console:specialist_import_job", kwargs={"job_id": job_id}),
     }
     template = (
-        "web/console/specialist_import_progress.html" if request.htmx else "web/console/specialist_import_job.html"
+        "web/console/specialist_import_progress.html" if _htmx(request) else "web/console/specialist_import_job.html"
     )
     return render(request, template, context)
