@@ -70,6 +70,7 @@ def _shown(proposals: Iterable[Proposal]) -> list[Proposal]:
         proposal.reason_lines = proposal.reasons.get(language, [])
         proposal.capacity_left = left.get(proposal.specialist_id, 0)
         proposal.row_id, proposal.name_id = f"proposal-{proposal.pk}", f"name-{proposal.pk}"
+        proposal.oob = f"#bulk-{proposal.run_id}"  # the run's bulk buttons count what is pending
     return listed
 
 
