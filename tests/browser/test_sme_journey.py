@@ -82,6 +82,7 @@ def test_an_sme_registers_diagnoses_drafts_publishes_compares_and_selects_on_a_p
     page.get_by_label("資本金（円）").fill("10000000")
     page.get_by_label("常時使用する従業員数").fill("45")
     page.get_by_label("都道府県").select_option("13")
+    expect(page.locator("#size-class-check")).to_contain_text("中小企業者")  # with its basis, as typed
     page.get_by_label("市区町村").fill("大田区")
     page.get_by_label("商工会議所").select_option(label="東京商工会議所")
     page.get_by_role("button", name="会社を登録する").click()

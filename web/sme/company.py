@@ -84,7 +84,7 @@ class RegisterForm(ActionForm):
         # The size class and its basis, shown as industry, capital and employees are given.
         live = {
             "hx-get": reverse("sme:company_size_check"),
-            "hx-trigger": "change",
+            "hx-trigger": "input changed delay:300ms, change",
             "hx-target": "#size-class-check",
             "hx-include": ",".join(f"[name='{self.add_prefix(name)}']" for name in SIZE_FIELDS),
         }

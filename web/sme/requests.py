@@ -223,7 +223,7 @@ class RequestForm(ActionForm):
             # The APPI clocks, shown as the time of awareness is given (appi_clocks below).
             live = {
                 "hx-get": reverse("sme:request_appi_clocks"),
-                "hx-trigger": "change",
+                "hx-trigger": "input changed delay:300ms, change",
                 "hx-target": "#appi-clocks",
                 "hx-include": ",".join(f"[name='{self.add_prefix(name)}']" for name in CLOCK_FIELDS),
             }
