@@ -422,3 +422,15 @@ def test_the_specialists_list_pages_run_a_constant_number_of_queries(
         response = client.get(reverse(url_name))
     assert response.status_code == 200
     assert response.content.decode().count(marker) == count(n)
+
+
+def test_a_preview_of_values_that_do_not_parse_keeps_the_saved_card_and_says_why(client, cast, w):
+    signed_in(client, cast.specialist_bob)
+    data = profile_data(display_name="ボブ・プレビュー", hourly_rate_jpy="たくさん")
+
+    body = client.post(reverse("specialist:profile_preview"), data, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "Some fields have a problem: the card shows your saved profile until they are corrected." in body
+    assert "坂本 ボブ" in body
+    assert "15,000円" in body  # the saved rate
+    assert "ボブ・プレビュー" not in body

@@ -143,6 +143,7 @@ def _render(
         "form": form,
         "card": directory_card(preview, levels, travel, skills),
         "previewing": form.is_bound,
+        "unpreviewable": form.is_bound and not form.is_valid(),
     }
     return render(request, "web/specialist/profile.html", context, status=status)
 
@@ -184,7 +185,11 @@ def profile_preview(request: HttpRequest) -> HttpResponse:
     preview, levels, travel = _previewed(specialist, form)
     card = directory_card(preview, levels, travel, skills)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "web/specialist/directory_card.html", {"card": card, "previewing": True})
+        return render(
+            request,
+            "web/specialist/directory_card.html",
+            {"card": card, "previewing": True, "unpreviewable": not form.is_valid()},
+        )
     return _render(request, specialist, form, skills)
 
 
