@@ -134,6 +134,9 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     desk.get_by_role("button", name="共有する").click()
     landed(desk, server_url(f"/console/reports/{shared.pk}/"))
     expect(desk.get_by_text("共有しました。会員はTLPラベルの範囲で閲覧できます。")).to_be_visible()
+    desk.goto(server_url("/console/reports/figures/"))
+    looked_over(desk)
+    expect(desk.get_by_label("公表する集計区分あたりの最少組織数（k）")).to_have_value("5")
 
     # Another member reads it in the feed: the text the SME approved, word for word.
     sign_in(sme, server_url, rita, "/sme/")
@@ -141,6 +144,10 @@ def test_an_incident_is_shared_without_its_victim_and_its_forensics_cost_is_cove
     landed(sme, server_url("/sme/shared-reports/"))
     looked_over(sme)
     assert shared_text(sme) == preview
+    # One report is fewer than k = 5 organisations: the figures say so rather than show it.
+    sme.get_by_role("link", name="インシデント集計").click()
+    landed(sme, server_url("/sme/shared-reports/figures/"))
+    expect(sme.locator(".aggregates__suppressed")).to_contain_text("1件は")
 
     # The forensics program: a case on the incident engagement, the amount explained line by line.
     sign_in(sme, server_url, cast.sme_alice, "/sme/")
