@@ -239,3 +239,32 @@ def test_a_clerk_refunds_part_of_a_payment(page, server_url, built, stripe_stand
     expect(page.locator(f"#payment-{payment.pk}")).to_contain_text(f"{amount - 20000:,}円")
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_jpy) == (Payment.Status.PARTIALLY_REFUNDED, 20000)
+
+
+@DB
+def test_a_clerk_walks_every_queue_page_with_its_filters(page, server_url, built):
+    cast, w = built
+    three_pending(cast, w)
+    sign_in(page, server_url, cast.admin_carol, "/console/")
+    pages = [
+        ("/console/proposals/?kind=spot&sort=newest", "審査待ちの提案"),
+        ("/console/runs/", "マッチング実行"),
+        (f"/console/runs/{w.run.pk}/", "マッチング実行"),
+        (f"/console/requests/{w.request.pk}/", w.request.title),
+        ("/console/engagements/?status=active&sort=ending", "契約"),
+        (f"/console/engagements/{w.engagement.pk}/", w.engagement.request.title),
+        ("/console/subsidy-cases/?to_review=on", "助成金の申請"),
+        (f"/console/subsidy-cases/{w.case.pk}/", w.case.program.name_ja),
+        ("/console/invoices/?sort=overdue", "請求書"),
+        (f"/console/invoices/{w.invoice.pk}/", w.invoice.number),
+    ]
+    for path, heading in pages:
+        page.goto(server_url(path))
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        every_control_is_labelled(page)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+    # The filters are kept from page to page of a list, and shown as chosen.
+    page.goto(server_url("/console/engagements/?status=active&sort=ending"))
+    expect(page.get_by_label("状況")).to_have_value("active")
+    expect(page.get_by_label("並び順")).to_have_value("ending")
