@@ -7,10 +7,13 @@ then the report: every error of every line, in the language of the admin who sta
 run (the preview) writes nothing; its text stays so the admin can import it for real from there.
 """
 
+import csv
 import io
+import logging
 import uuid
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
@@ -20,6 +23,8 @@ from accounts.models import User
 from marketplace.celery import send
 from marketplace.errors import NotFound, ValidationFailed
 from talent.importer import import_specialists
+
+logger = logging.getLogger(__name__)
 
 # A day to read the report; the text is the admin's upload, at most MAX_BYTES.
 TTL_SECONDS = 24 * 60 * 60
@@ -117,7 +122,20 @@ def run(job_id: str) -> None:
             _update(job_id, done=done, total=total)
 
     with translation.override(state["language"]):
-        report = import_specialists(io.StringIO(text), dry_run=state["dry_run"], progress=progress, invited_by=owner)
+        try:
+            report = import_specialists(
+                io.StringIO(text), dry_run=state["dry_run"], progress=progress, invited_by=owner
+            )
+        except csv.Error as exc:  # not CSV at all (a NUL byte, an unclosed quote at the end...)
+            _update(job_id, status=FAILED, failure=_("The file could not be read as CSV: %(error)s") % {"error": exc})
+            return
+        except SoftTimeLimitExceeded:
+            _update(job_id, status=FAILED, failure=_("The file took too long to import; split it and try again."))
+            return
+        except Exception:
+            logger.exception("CSV import %s failed", job_id)
+            _update(job_id, status=FAILED, failure=_("The import failed; nothing was written. Try again."))
+            return
         errors = [[line, column, str(message)] for line, column, message in report.errors]
     _update(
         job_id,

@@ -511,3 +511,16 @@ def test_each_list_runs_a_constant_number_of_queries(
         response = client.get(reverse(url_name), query)
     assert response.status_code == 200
     assert response.content.decode().count(marker) == min(n, page_rows)
+
+
+def test_a_file_that_is_not_csv_fails_the_job_with_the_reason_and_writes_nothing(
+    client, cast, django_capture_on_commit_callbacks
+):
+    signed_in(client, cast.admin_carol)
+    text = HEADER + "hanako@example.test,山田 花子,13,yes,20000,\n" + '"' + "x" * 200_000 + '",a\n'
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, text, mode="import")
+    body = client.get(response["Location"]).content.decode()
+    assert "The import did not run" in body
+    assert "The file could not be read as CSV: field larger than field limit (131072)" in body
+    assert not Specialist.objects.exists()
