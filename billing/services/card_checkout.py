@@ -22,6 +22,7 @@ from billing import stripe_client
 from billing.models import Invoice, Payment
 from billing.services import payments
 from marketplace import links
+from marketplace.errors import Conflict
 
 # What the return page can say of a session: the PaymentIntent's status, or that the payer has
 # not confirmed at Stripe yet.
@@ -44,20 +45,39 @@ def start(*, invoice: Invoice, user: User) -> CardCheckout:
     payments.ensure_offered(invoice, Payment.Method.CARD)
     account = payments.payout_account(invoice)
     payment = payments.attempt(invoice, user, account, new_card=True)
-    metadata = {"payment": str(payment.pk), "invoice": str(invoice.pk), "invoice_number": invoice.number}
-    session = stripe_client.create_checkout_session(
+    session = _session_for(invoice, payment)
+    if session.status == "expired":
+        # The attempt's page at Stripe expired unpaid (its idempotency key replays that session):
+        # the attempt ends here and a new one gets a new page.
+        with transaction.atomic():
+            payments.apply_intent_state(payment, "canceled", failure=_("The payment page at Stripe expired."))
+        payment = payments.attempt(invoice, user, account, new_card=True)
+        session = _session_for(invoice, payment)
+    if session.payment_intent:
+        payments.link_intent(payment, session.payment_intent)
+    if session.status == "complete":
+        # Paid at Stripe a moment ago, its webhook not here yet: say so rather than offer the page again.
+        if session.payment_intent:
+            returned(invoice=invoice, user=user, session_id=session.id)
+        raise Conflict(_("This invoice was just paid at Stripe: the page shows it as paid in a moment."))
+    return CardCheckout(payment=payment, url=session.url)
+
+
+def _session_for(invoice: Invoice, payment: Payment) -> stripe_client.CheckoutSession:
+    """The attempt's Checkout Session as it stands now: its create carries the attempt's
+    idempotency key (one session per attempt), and a replayed create answers what Stripe said
+    the first time, so the session is read again for its current status."""
+    created = stripe_client.create_checkout_session(
         payment_id=payment.pk,
         amount=payment.amount_jpy,
         fee=payment.application_fee_jpy,
         destination=payment.destination_account,
         name=_("Invoice %(number)s") % {"number": invoice.number},
-        metadata=metadata,
+        metadata={"payment": str(payment.pk), "invoice": str(invoice.pk), "invoice_number": invoice.number},
         success_url=links.sme_invoice_paid(invoice.pk) + "?session_id={CHECKOUT_SESSION_ID}",
         cancel_url=links.sme_invoice(invoice.pk),
     )
-    if session.payment_intent:
-        payments.link_intent(payment, session.payment_intent)
-    return CardCheckout(payment=payment, url=session.url)
+    return stripe_client.retrieve_checkout_session(created.id)
 
 
 def returned(*, invoice: Invoice, user: User, session_id: str) -> str:

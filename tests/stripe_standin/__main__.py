@@ -35,10 +35,11 @@ marker):
   and `cash_balance.funds_available` for what is left over (an over-payment);
 - Checkout (Stripe's hosted payment page), which localstripe lacks: POST /v1/checkout/sessions
   (mode=payment, one line item in yen, payment_intent_data with the destination charge), GET
-  /v1/checkout/sessions/{id}, the hosted page GET/POST /_sim/checkout/{id} (a card number; no key
-  needed) and its 3-D Secure page /_sim/checkout/{id}/3ds (complete or fail); paying creates the
-  PaymentIntent in localstripe (confirmed on create), success redirects to success_url with the
-  session id and emits `checkout.session.completed`;
+  /v1/checkout/sessions/{id}, POST /v1/checkout/sessions/{id}/expire, the hosted page GET/POST
+  /_sim/checkout/{id} (a card number; no key needed) and its 3-D Secure page
+  /_sim/checkout/{id}/3ds (complete or fail); paying creates the PaymentIntent in localstripe
+  (confirmed on create; a retry confirms the same one), success redirects to success_url with
+  the session id and emits `checkout.session.completed`;
 - webhook faults for the simulated events: POST /_sim/webhooks/hold keeps them back, POST
   /_sim/webhooks/release?reverse=1&twice=1 delivers what was held, newest first and each twice
   (Stripe delivers at least once and in no set order).
@@ -655,6 +656,17 @@ def _session_body(session: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in session.items() if not key.startswith("_")}
 
 
+async def expire_checkout_session(request: web.Request) -> web.Response:
+    """POST /v1/checkout/sessions/{id}/expire: an open session can no longer be paid."""
+    session = SESSIONS.get(request.match_info["id"])
+    if session is None:
+        return _error(404, "No such checkout.session", "id")
+    if session["status"] != "open":
+        return _error(400, "Only an open session can be expired.", "id")
+    session["status"] = "expired"
+    return web.json_response(_session_body(session))
+
+
 async def get_checkout_session(request: web.Request) -> web.Response:
     session = SESSIONS.get(request.match_info["id"])
     return web.json_response(_session_body(session)) if session else _error(404, "No such checkout.session", "id")
@@ -834,6 +846,7 @@ def main() -> None:
     app.router.add_post("/_sim/webhooks/release", release_webhooks)
     app.router.add_post("/v1/checkout/sessions", create_checkout_session)
     app.router.add_get("/v1/checkout/sessions/{id}", get_checkout_session)
+    app.router.add_post("/v1/checkout/sessions/{id}/expire", expire_checkout_session)
     app.middlewares.append(simulation)
     app.middlewares.insert(1, hosted_pages)  # after localstripe's error handling, before its auth
     web.run_app(app, host="127.0.0.1", port=args.port, print=None)

@@ -252,3 +252,33 @@ def test_after_a_decline_another_card_on_stripes_page_pays_the_same_attempt(clie
     session_id = checkout.rsplit("/", 1)[1]
     session = requests.get(f"{stripe_ready}/v1/checkout/sessions/{session_id}", auth=AUTH, timeout=5).json()
     assert session["payment_intent"] == payment.payment_intent_id
+
+
+@pytest.mark.integration
+@pytest.mark.stripe_simulation
+def test_an_expired_page_at_stripe_is_replaced_by_a_new_attempt(client, cast, w, stripe_ready):
+    signed_in(client, cast.sme_alice)
+    first = start_paying(client, w.invoice)
+    assert start_paying(client, w.invoice) == first  # the same attempt keeps its page
+    session_id = first.rsplit("/", 1)[1]
+    expired = requests.post(f"{stripe_ready}/v1/checkout/sessions/{session_id}/expire", auth=AUTH, timeout=5)
+    assert expired.status_code == 200
+    second = start_paying(client, w.invoice)
+    assert second != first
+    statuses = dict(Payment.objects.filter(invoice=w.invoice).values_list("status", "failure_message"))
+    assert statuses == {"canceled": "The payment page at Stripe expired.", "pending": ""}
+    assert "Paid: " in back_from_stripe(client, pay_at_stripe(second, SUCCEEDS).headers["Location"])
+
+
+@pytest.mark.integration
+@pytest.mark.stripe_simulation
+def test_pay_pressed_again_after_paying_at_stripe_says_it_was_just_paid(client, cast, w, stripe_ready):
+    signed_in(client, cast.sme_alice)
+    checkout = start_paying(client, w.invoice)
+    assert pay_at_stripe(checkout, SUCCEEDS).status_code == 303  # the payer never came back
+    response = client.post(invoice_url(w.invoice), {"pay-action": "pay"})
+    refused(response, "This invoice was just paid at Stripe")
+    assert "Continue at Stripe" not in response.content.decode()
+    w.invoice.refresh_from_db()
+    assert w.invoice.status == Invoice.Status.PAID
+    assert Payment.objects.filter(invoice=w.invoice).count() == 1

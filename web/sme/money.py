@@ -70,6 +70,7 @@ def invoice_detail(request: HttpRequest, invoice_id: str) -> HttpResponse:
         else:
             status = 400
         invoice = reach(billing_selectors.access_invoice, request, invoice_id)
+        payable = payable_by_card(invoice)  # a refusal may have found it paid meanwhile
     context: dict[str, Any] = {
         "invoice": invoice,
         "payments": list(invoice.payments.all()),
