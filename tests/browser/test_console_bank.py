@@ -83,6 +83,12 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
     # Two companies in one bulk decision: the rows change in place (htmx), the third stays pending.
     page.goto(server_url("/console/companies/"))
     expect(page.locator("#company-rows")).to_contain_text(re.compile(r"\d-\d{4}-\d{4}-\d{4}"))  # 1-4-4-4
+    tick_all = page.get_by_label("このページの企業をすべて選択")
+    tick_all.check()  # a small script ticks every row, and unticks them
+    for company in (first, second, third):
+        expect(page.get_by_label(f"{company.name}を選択")).to_be_checked()
+    tick_all.uncheck()
+    expect(page.get_by_label(f"{third.name}を選択")).not_to_be_checked()
     page.get_by_label(f"{first.name}を選択").check()
     page.get_by_label(f"{second.name}を選択").check()
     page.locator("#bulk-box").get_by_label("確認済みにする").check()
