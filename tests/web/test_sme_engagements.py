@@ -139,3 +139,11 @@ def test_the_engagement_page_runs_a_constant_number_of_queries(client, cast, w, 
     with django_assert_num_queries(8):
         response = client.get(url_of(w.engagement))
     assert response.content.decode().count('name="confirm-action"') == n + 1
+
+
+def test_each_engagement_invoice_and_subsidy_case_is_reachable_from_the_smes_home(client, cast, w):
+    body = shown(signed_in(client, cast.sme_alice), reverse("sme:home"))
+    assert f'href="{url_of(w.engagement)}"' in body
+    assert f'href="{url_of(w.invoice.engagement)}"' in body
+    assert f'href="{reverse("sme:invoice", kwargs={"invoice_id": w.invoice.pk})}"' in body
+    assert f'href="{reverse("sme:subsidy", kwargs={"case_id": w.case.pk})}"' in body
