@@ -14,6 +14,7 @@ from accounts.models import Company
 from talent.models import Certification, Specialist
 from tests import factories
 from tests.browser.conftest import landed
+from tests.browser.test_object_pages import every_control_is_labelled
 from tests.conftest import Cast
 from tests.talent_fixtures import make_certification, make_specialist
 
@@ -83,6 +84,8 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
     # Two companies in one bulk decision: the rows change in place (htmx), the third stays pending.
     page.goto(server_url("/console/companies/"))
     expect(page.locator("#company-rows")).to_contain_text(re.compile(r"\d-\d{4}-\d{4}-\d{4}"))  # 1-4-4-4
+    every_control_is_labelled(page)
+    page.evaluate("() => document.querySelectorAll('main details').forEach(d => { d.open = false; })")
     tick_all = page.get_by_label("このページの企業をすべて選択")
     tick_all.check()  # a small script ticks every row, and unticks them
     for company in (first, second, third):
@@ -113,6 +116,7 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
     assert frame.bounding_box()["height"] > 400
     registry = page.get_by_role("link", name=re.compile("IPA の公開登録簿"))
     expect(registry).to_have_attribute("href", "https://riss.ipa.go.jp/r?r=017758")
+    every_control_is_labelled(page)
     page.wait_for_timeout(1000)  # the PDF viewer draws
     page.screenshots.take(page, "credential-with-evidence", full_page=False)
     page.get_by_label("メモ").first.fill("登録番号を公開登録簿で確認")
@@ -131,6 +135,7 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
         "not-an-email,,99,cheap\n"
         "taro@example.test,田中 太郎,13,-5\n"
     )
+    every_control_is_labelled(page)
     page.get_by_label("CSVファイル（UTF-8）").set_input_files(
         files=[{"name": "bank.csv", "mimeType": "text/csv", "buffer": csv.encode("utf-8")}]
     )
