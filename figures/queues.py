@@ -4,6 +4,7 @@ plus one per chamber with a live run (at most one for a chamber admin) — see `
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -61,9 +62,9 @@ def near_deadlines(user: User | AnonymousUser, today: datetime.date) -> tuple[in
     """Cases before filing with a deadline not yet met falling within NEAR_DAYS days (or already
     passed but not yet expired by the daily task): how many, and the nearest due date.
 
-    One query: the cases come with their program and engagement, and the last paid invoice's
-    time annotated (schedule.milestone_date would read it per case); the rest is
-    subsidies.schedule's own rules."""
+    One query: each case's status and milestones, its program's deadline rules, its engagement's
+    dates and the last paid invoice's time (schedule.milestone_date would read that per case), as
+    values; the rest is subsidies.schedule's own rules, over a stand-in with the same attributes."""
     last_paid = (
         Invoice.objects.filter(engagement=OuterRef("engagement_id"), status="paid", paid_at__isnull=False)
         .order_by()
@@ -74,10 +75,19 @@ def near_deadlines(user: User | AnonymousUser, today: datetime.date) -> tuple[in
     cases = (
         subsidies_selectors.cases_visible_to(user)
         .filter(status__in=SubsidyCase.OPEN_BEFORE_FILING)
+        # Only what the deadlines read, as plain values: the rows are many (no model instances).
+        .values("status", "milestones", "program__deadline_rules", "engagement__hire_date", "engagement__ended_on")
         .annotate(last_paid_at=Subquery(last_paid))
     )
     count, nearest = 0, None
-    for case in cases:
+    for row in cases:
+        case = SimpleNamespace(
+            status=row["status"],
+            milestones=row["milestones"],
+            last_paid_at=row["last_paid_at"],
+            program=SimpleNamespace(deadline_rules=row["program__deadline_rules"]),
+            engagement=SimpleNamespace(hire_date=row["engagement__hire_date"], ended_on=row["engagement__ended_on"]),
+        )
         due = _next_deadline(case)
         if due is not None and (due - today).days <= NEAR_DAYS:
             count += 1
