@@ -521,3 +521,30 @@ def test_the_size_class_and_its_basis_show_as_the_facts_are_typed(client, cast):
     assert "Large: neither" in sole.content.decode()  # no capital test for a sole proprietor
     assert client.get(check, typed).content.decode().strip() == ""  # employees not given yet
     assert f'hx-get="{check}"' in client.get(url("company")).content.decode()
+
+
+def test_a_hire_is_selected_with_employment_terms_and_no_fee(client, cast):
+    signed_in(client, cast.sme_alice)
+    hire = make_request(
+        cast.alice_company, cast.sme_alice, kind="hire", employment_type="full_time", budget_jpy=5_600_000
+    )
+    (proposal,) = candidates(cast, hire, n=1)
+    select = url("request_select", request_id=hire.pk, proposal_id=proposal.pk)
+    form = client.get(select).content.decode()
+    assert 'name="select-annual_salary_jpy" value="5600000"' in form
+    assert 'name="select-fee_jpy"' not in form
+    assert "Freelance Act" not in form
+
+    response = post(
+        client,
+        select,
+        "select",
+        employment_type="full_time",
+        hire_date=TODAY.isoformat(),
+        weekly_hours="40",
+        annual_salary_jpy="5600000",
+    )
+
+    engagement = Engagement.objects.get()
+    assert response.status_code == 302
+    assert (engagement.kind, engagement.weekly_hours, engagement.annual_salary_jpy) == ("hire", 40, 5_600_000)

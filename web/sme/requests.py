@@ -552,7 +552,9 @@ def select(request: HttpRequest, request_id: str, proposal_id: str) -> HttpRespo
         )
     }
     monthly = defaults.get("fee_basis") == Engagement.FeeBasis.MONTHLY
-    continuous = advisor_request.kind == RequestKind.ADVISOR
+    # Art. 16's notice applies to continuing work: monthly, or without an end date, which is how
+    # every engagement starts here (matching.terms.earliest_end decides it when notice is given).
+    continuous = not hire
     context = {
         "advisor_request": advisor_request,
         "proposal": proposal,
