@@ -171,3 +171,58 @@ def test_an_sme_registers_diagnoses_drafts_publishes_compares_and_selects_on_a_p
     engagement = Engagement.objects.get()
     arrived(page, server_url(f"/sme/engagements/{engagement.pk}/"))
     assert (engagement.specialist_id, engagement.payment_due_days) == (chosen.specialist_id, 60)
+
+
+@journey
+def test_an_incident_request_is_fast_and_shows_the_appi_dates_as_they_are_typed(phone_page, server_url):
+    page = phone_page
+    owner = factories.UserFactory(email="inoue@sme.test", role=User.Role.SME)
+    company = factories.CompanyFactory(name="株式会社井上商店", chamber=factories.ChamberFactory())
+    factories.MembershipFactory(user=owner, company=company, role="owner")
+    log_in(page, server_url, owner.email)
+
+    page.get_by_role("link", name="新しい依頼").click()
+    arrived(page, server_url("/sme/requests/new/"))
+    page.get_by_role("link", name="いま事故が起きている: すぐに支援を頼む").click()
+    arrived(page, server_url("/sme/requests/new/?kind=incident"))
+    page.get_by_label("件名").fill("ランサムウェアに感染した")
+    page.get_by_label("個人データが漏えいしたおそれがある").check()
+    page.get_by_label("事態を知った日時").fill("2026-12-01T09:30")
+    page.get_by_label("不正の目的による漏えい（攻撃・盗難など）").check()
+    expect(page.locator("#appi-clocks")).to_contain_text("2026年12月6日")  # preliminary: 5 days
+    expect(page.locator("#appi-clocks")).to_contain_text("2027年1月30日")  # final: 60 days, deliberate
+    page.screenshots.take(page, "appi-dates-as-typed")
+    page.get_by_label("予算（円）").fill("300000")
+    page.get_by_role("button", name="下書きを保存する").click()
+    incident = AdvisorRequest.objects.get(company=company)
+    arrived(page, server_url(f"/sme/requests/{incident.pk}/"))
+    expect(page.get_by_text("個人情報保護委員会への報告期限")).to_be_visible()
+    page.get_by_role("button", name="依頼を公開する").click()
+    arrived(page, server_url(f"/sme/requests/{incident.pk}/"))
+    incident.refresh_from_db()
+    assert (incident.kind, incident.status, incident.urgency) == ("incident", "open", "urgent")
+
+
+@journey
+def test_the_candidates_stand_side_by_side_on_a_desk(page, server_url):
+    owner = factories.UserFactory(email="ueda@sme.test", role=User.Role.SME)
+    company = factories.CompanyFactory(name="株式会社上田工業", chamber=factories.ChamberFactory())
+    factories.MembershipFactory(user=owner, company=company, role="owner")
+    request = AdvisorRequest.objects.create(
+        company=company,
+        created_by=owner,
+        kind="advisor",
+        title="セキュリティ顧問",
+        budget_jpy=50_000,
+        hours_per_month=4,
+        start_date=company.created_at.date(),
+        status="open",
+    )
+    proposed(request, [("山田 太郎", ""), ("佐藤 花子", "なし"), ("鈴木 一郎", "")], "accepted")
+    log_in(page, server_url, owner.email)
+
+    visit(page, server_url(f"/sme/requests/{request.pk}/compare/"))
+
+    tops = [box["y"] for box in (c.bounding_box() for c in page.locator(".compare__candidate").all()) if box]
+    assert len(tops) == 3
+    assert len(set(tops)) == 1  # one row: side by side
