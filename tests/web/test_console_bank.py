@@ -352,6 +352,7 @@ def test_htmx_suspension_answers_the_row(client, cast, bob):
     assert body.startswith(f'<tr id="specialist-{bob.pk}">')
     assert "The specialist is suspended; their undecided proposals are withdrawn." in body
     assert 'name="reactivate-action"' in body
+    assert 'name="deactivate-action"' in body  # the row keeps its other form
 
 
 # --- the CSV import ------------------------------------------------------------------------------

@@ -584,7 +584,7 @@ def specialists(request: HttpRequest) -> HttpResponse:
 
         return _htmx_row_action(
             request,
-            {name: row_actions[name] for name in ("suspend", "reactivate")},
+            row_actions,  # every row form is rendered again (deactivating posts without htmx)
             fetch,
             lambda row, message, failed: render(
                 request,
