@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import selectors as accounts_selectors
 from accounts.models import User
+from diagnosis.selectors import companies_diagnosed_by
 from incidents.categories import IncidentCategory
 from matching import models as matching_models
 from matching import selectors as matching_selectors
@@ -289,9 +290,8 @@ def reach_company(user: User, company_id: str) -> Any:
 
 
 def _companies(user: User) -> list[tuple[str, str]]:
-    """The companies the person may draft a request for (full members; the same rule as the service)."""
-    from diagnosis.selectors import companies_diagnosed_by
-
+    """The companies the person may draft a request for: those they are a full member of (owner or
+    member), the rule create_request checks (accounts.access.ensure_member)."""
     return [(str(c.pk), c.name) for c in companies_diagnosed_by(user).order_by("name", "id")]
 
 
