@@ -64,6 +64,10 @@ def _check_fields(side: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_dates(report: IncidentReport) -> None:
+    """Before full_clean, so the person reads these words beside the field rather than the name
+    of the database constraint that backs them; a missing date is full_clean's to report."""
+    if report.occurred_on is None or report.discovered_on is None:
+        return
     today = timezone.localdate()
     if report.occurred_on > today or report.discovered_on > today:
         raise ValidationFailed(_("An incident is reported after it happened."), field="discovered_on")
@@ -82,8 +86,8 @@ def create_report(*, user: User, engagement: Engagement, **fields: Any) -> Incid
     if IncidentReport.objects.filter(engagement=engagement).exists():
         raise Conflict(_("This engagement already has its report."))
     report = IncidentReport(engagement=engagement, company=engagement.company, created_by=user, **cleaned)
-    report.full_clean(exclude=["engagement", "company", "created_by"])
     _check_dates(report)
+    report.full_clean(exclude=["engagement", "company", "created_by"])
     report.save()
     shared = SharedIncident.objects.create(
         report=report, chamber_id=engagement.company.chamber_id, tlp=report.tlp, category=report.category
@@ -105,8 +109,8 @@ def update_report(*, report: IncidentReport, user: User, **fields: Any) -> Incid
         raise Conflict(_("This report is shared: withdraw it before changing what it shares."))
     for name, value in cleaned.items():
         setattr(report, name, value)
-    report.full_clean(exclude=["engagement", "company", "created_by"])
     _check_dates(report)
+    report.full_clean(exclude=["engagement", "company", "created_by"])
     report.save()
     if touches_shared and shared.status in (SharedIncident.Status.DEIDENTIFIED, SharedIncident.Status.APPROVED):
         transition(shared, to=SharedIncident.Status.DRAFT, by=user, note=_("The report changed: de-identify it again."))

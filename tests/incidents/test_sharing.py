@@ -239,6 +239,24 @@ def test_refuses_an_indicator_that_is_not_one(world, client_for, field, value):
     assert snapshot() == before
 
 
+def test_found_before_it_happened_is_refused_beside_the_found_date_in_words(world, client_for):
+    before = snapshot()
+    body = {
+        "engagement": str(world.engagement.id),
+        "title": "x",
+        "category": "phishing",
+        "occurred_on": "2026-05-02",
+        "discovered_on": "2026-05-01",
+    }
+
+    answer = client_for(world.alice).post("/api/v1/incident-reports/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert answer.status_code == 400, answer.content
+    # Not the name of the database constraint behind the rule (seen on the SME's form).
+    assert answer.json()["discovered_on"] == ["It was found on or after the day it happened."]
+    assert snapshot() == before
+
+
 def test_only_an_incident_engagement_gets_a_report_and_only_one(world, client_for):
     from tests.billing_fixtures import engaged
 
