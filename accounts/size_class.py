@@ -9,6 +9,7 @@ Source: chusho.meti.go.jp/keiei/sapoin/portal/03_1teigi.html
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ THRESHOLDS: dict[str, Thresholds] = {
 SMALL_SCALE = "small_scale"
 SME = "sme"
 LARGE = "large"
+LABELS = {
+    SMALL_SCALE: gettext_lazy("Small-scale enterprise"),
+    SME: gettext_lazy("SME"),
+    LARGE: gettext_lazy("Large"),
+}
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts import size_class
+from accounts.models import Company
 from subsidies import costs
 from subsidies.models import SubsidyCase, SubsidyProgram
+from talent.models import RequestKind
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -40,7 +44,8 @@ def _both(text: str, **values: object) -> tuple[str, str]:
     out = []
     for language in ("ja", "en"):
         with translation.override(language):
-            out.append(_(text) % values)
+            # Labels (lazy translations) read in the language being written.
+            out.append(_(text) % {name: str(value) for name, value in values.items()})
     return out[0], out[1]
 
 
@@ -147,14 +152,19 @@ def _support_rules(case: SubsidyCase, rules: dict[str, object]) -> list[RuleResu
         size = company.size_class
         member = company.status == "verified" and program.chamber_id in (None, company.chamber_id)
         if member and size in ("small_scale", "sme"):
-            add("member_sme", PASS, gettext_noop("A verified member of the chamber, size class %(size)s."), size=size)
+            add(
+                "member_sme",
+                PASS,
+                gettext_noop("A verified member of the chamber, size class %(size)s."),
+                size=size_class.LABELS.get(size, size),
+            )
         else:
             add(
                 "member_sme",
                 FAIL,
                 gettext_noop("Not a verified member SME of the chamber (status %(status)s, size class %(size)s)."),
-                status=company.status,
-                size=size,
+                status=Company.Status(company.status).label,
+                size=size_class.LABELS.get(size, size),
             )
     needed = rules.get("security_action")
     if isinstance(needed, str) and needed in SECURITY_ACTION_LEVELS:
@@ -162,9 +172,9 @@ def _support_rules(case: SubsidyCase, rules: dict[str, object]) -> list[RuleResu
         add(
             "security_action",
             PASS if SECURITY_ACTION_LEVELS.index(level) >= SECURITY_ACTION_LEVELS.index(needed) else FAIL,
-            gettext_noop("SECURITY ACTION: %(level)s; the program asks for %(needed)s or above."),
-            level=level,
-            needed=needed,
+            gettext_noop("Declared level: %(level)s; the program asks for %(needed)s or above."),
+            level=Company.SecurityAction(level).label,
+            needed=Company.SecurityAction(needed).label,
         )
     if "engagement_kinds" in rules:
         allowed = program.engagement_kinds
@@ -172,8 +182,8 @@ def _support_rules(case: SubsidyCase, rules: dict[str, object]) -> list[RuleResu
             "engagement_kind",
             PASS if engagement.kind in allowed else FAIL,
             gettext_noop("An engagement of kind %(kind)s; the program covers %(allowed)s."),
-            kind=engagement.kind,
-            allowed=", ".join(allowed),
+            kind=RequestKind(engagement.kind).label,
+            allowed=format_lazy(", ".join(["{}"] * len(allowed)), *(RequestKind(kind).label for kind in allowed)),
         )
     if program.opens_on or program.closes_on:
         applied = timezone.localtime(case.created_at).date() if case.created_at else timezone.localdate()

@@ -202,7 +202,10 @@ def test_an_sme_below_the_security_action_level_is_told_so(client_for, sme_alice
     rules = {r["rule"]: r for r in alice.get(f"/api/v1/subsidy-cases/{case_id}/eligibility/").json()["rules"]}
 
     assert rules["security_action"]["result"] == "fail"
-    assert rules["security_action"]["reason"] == "SECURITY ACTION: none; the program asks for one_star or above."
+    # The levels by their names, not their codes.
+    assert rules["security_action"]["reason"] == (
+        "Declared level: None; the program asks for SECURITY ACTION one star or above."
+    )
 
 
 def test_an_incident_cost_program_is_a_rate_with_a_cap_over_named_costs(client_for, admin_carol):

@@ -370,7 +370,7 @@ def test_a_forensics_case_walks_from_paid_invoices_to_a_granted_and_paid_amount(
         "Not paid (open): not counted.",
         "Eligible cost 1,100,000 yen x 50 % = 550,000 yen (rounded down once).",
         "Capped at 500,000 yen.",
-        "SECURITY ACTION: one_star; the program asks for one_star or above.",
+        "Declared level: SECURITY ACTION one star; the program asks for SECURITY ACTION one star or above.",
     ):
         assert line in page
     assert re.search(r'class="cost-amount">[^<]*500,000', page)
