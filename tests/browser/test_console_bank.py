@@ -58,6 +58,12 @@ def desk(transactional_db):
     return cast, (first, second, third), cert
 
 
+def fits_the_screen(page):
+    """Nothing wider than the screen but what scrolls on purpose (tables)."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+
+
 def sign_in(page, server_url, user):
     page.goto(server_url("/login/"))
     page.get_by_label("メールアドレス").fill(user.email)
@@ -85,6 +91,7 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
     page.goto(server_url("/console/companies/"))
     expect(page.locator("#company-rows")).to_contain_text(re.compile(r"\d-\d{4}-\d{4}-\d{4}"))  # 1-4-4-4
     every_control_is_labelled(page)
+    fits_the_screen(page)
     page.evaluate("() => document.querySelectorAll('main details').forEach(d => { d.open = false; })")
     tick_all = page.get_by_label("このページの企業をすべて選択")
     tick_all.check()  # a small script ticks every row, and unticks them
@@ -117,6 +124,7 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
     registry = page.get_by_role("link", name=re.compile("IPA の公開登録簿"))
     expect(registry).to_have_attribute("href", "https://riss.ipa.go.jp/r?r=017758")
     every_control_is_labelled(page)
+    fits_the_screen(page)
     page.wait_for_timeout(1000)  # the PDF viewer draws
     page.screenshots.take(page, "credential-with-evidence", full_page=False)
     page.get_by_label("メモ").first.fill("登録番号を公開登録簿で確認")
@@ -136,6 +144,7 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
         "taro@example.test,田中 太郎,13,-5\n"
     )
     every_control_is_labelled(page)
+    fits_the_screen(page)
     page.get_by_label("CSVファイル（UTF-8）").set_input_files(
         files=[{"name": "bank.csv", "mimeType": "text/csv", "buffer": csv.encode("utf-8")}]
     )
@@ -147,5 +156,6 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
     expect(rows.nth(0)).to_contain_text("3A (email)メールアドレスの形式ではありません")
     expect(rows.nth(4)).to_contain_text("4D (hourly_rate_jpy)負の数は使えません")
     expect(page.locator("#import-bar")).to_have_attribute("value", "3")
+    fits_the_screen(page)
     page.screenshots.take(page, "import-preview")
     assert not Specialist.objects.filter(user__email="hanako@example.test").exists()
