@@ -249,3 +249,20 @@ def test_the_overview_lists_diagnoses_in_a_constant_number_of_queries(client, ca
     with django_assert_num_queries(13):
         response = client.get(reverse("sme:diagnosis"))
     assert response.content.decode().count('href="/sme/diagnosis/') == n
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_a_result_with_its_sheets_and_drafts_runs_a_constant_number_of_queries(
+    client, cast, django_assert_num_queries, n
+):
+    signed_in(client, cast.sme_alice)
+    diagnosis = completed(cast, {f"拠点{i}": ALL_DONE | {"q3": "not_done"} for i in range(n)})
+    for _i in range(n):
+        services.draft_request_from_diagnosis(diagnosis=diagnosis, user=cast.sme_alice, shared_item_ids=["q3"])
+    # session, user (2); the diagnosis with its questionnaire and company (1) and its sheets (1);
+    # the requests drafted from it (1). The result is computed from the sheets, without queries.
+    with django_assert_num_queries(5):
+        response = client.get(detail_url(diagnosis))
+    body = response.content.decode()
+    assert body.count('href="/sme/requests/') == n
+    assert body.count("/sheets/") == n
