@@ -159,3 +159,14 @@ def test_a_clerk_verifies_in_bulk_reviews_evidence_and_previews_an_import(page, 
     fits_the_screen(page)
     page.screenshots.take(page, "import-preview")
     assert not Specialist.objects.filter(user__email="hanako@example.test").exists()
+
+    # The bank: a search, and the specialist's page with their credential and its history.
+    page.goto(server_url("/console/specialists/?q=ボブ"))
+    expect(page.get_by_role("link", name="坂本 ボブ")).to_be_visible()
+    every_control_is_labelled(page)
+    fits_the_screen(page)
+    page.get_by_role("link", name="坂本 ボブ").click()
+    landed(page, server_url(f"/console/specialists/{cert.specialist_id}/"))
+    expect(page.get_by_role("link", name=re.compile("017758"))).to_be_visible()
+    every_control_is_labelled(page)
+    fits_the_screen(page)
