@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -483,11 +484,14 @@ def rows(cast, n):
         document.save()
 
 
+# Capacity left is two reads (matching.capacity); on PostgreSQL they are binary COPYs
+# (marketplace.bulk), which Django's query count does not see.
+CAPACITY_READS = 0 if connection.vendor == "postgresql" else 2
 # Every page begins with the session and the signed-in user (2).
 LISTS = [
     # the count and a page of proposals (2), their requests' required skills (1), capacity left:
-    # the specialists and their holding proposals (2), the runs in progress (1)
-    ("console:proposals", 8, 'name="approve-action"', lambda n: min(n, 50)),
+    # the specialists and their holding proposals (CAPACITY_READS), the runs in progress (1)
+    ("console:proposals", 6 + CAPACITY_READS, 'name="approve-action"', lambda n: min(n, 50)),
     # the count and a page of runs with their requests (2); per n the proposal's run and the
     # runs behind the retainer and the hire (tests/billing_fixtures.engaged)
     ("console:runs", 4, '<tr><td><a href="/console/runs/', lambda n: min(3 * n, 50)),

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,6 +61,8 @@ def rows(cast, n):
         factories.CompanyFactory(chamber=tokyo, status="pending")
 
 
+# matching.capacity's two reads: binary COPYs on PostgreSQL, which Django's query count does not see.
+CAPACITY_READS = 0 if connection.vendor == "postgresql" else 2
 # Each page's queries, whatever the number of rows, and what marks one of its rows (with how many
 # of them `rows(cast, n)` makes). Every page begins with the session and the signed-in user (2).
 PAGES = [
@@ -73,9 +76,9 @@ PAGES = [
     # lists' counts of the tabs (3)
     ("console:certifications", "admin_carol", 7, 'href="/console/certifications/', lambda n: n),
     # the count and a page of pending proposals with run, request, company and specialist (2),
-    # their requests' required skills (1), capacity left (2: matching.capacity), runs in progress
-    # (1); every list of web/console/matches.py: tests/web/test_console_queues.py
-    ("console:proposals", "admin_carol", 8, 'name="approve-action"', lambda n: n),
+    # their requests' required skills (1), capacity left (CAPACITY_READS), runs in progress (1); every list of
+    # web/console/matches.py: tests/web/test_console_queues.py
+    ("console:proposals", "admin_carol", 6 + CAPACITY_READS, 'name="approve-action"', lambda n: n),
     # a page of rows: the count and the rows (2); a retainer and a hire per n
     ("console:engagements", "admin_carol", 4, 'href="/console/engagements/', lambda n: 2 * n),
     ("console:invoices", "admin_carol", 4, '<td class="number">', lambda n: n),
