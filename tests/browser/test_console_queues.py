@@ -94,6 +94,7 @@ def test_a_clerk_rejects_one_with_the_reason_then_approves_the_runs_others_in_bu
     page.get_by_role("button", name="この実行の審査待ち2件をすべて承認する").click()
     expect(page.get_by_text("2件を承認しました")).to_be_visible()
     expect(page.locator(f"#proposal-{bea.pk}")).to_have_count(0)
+    expect(page.locator("#queue-count")).to_have_text("提案0件")
     assert still_same(page)
     page.screenshots.take(page, "approved-in-bulk")
     assert statuses([bea, cee, dee]) == [Proposal.Status.APPROVED, Proposal.Status.REJECTED, Proposal.Status.APPROVED]

@@ -70,7 +70,8 @@ def _shown(proposals: Iterable[Proposal]) -> list[Proposal]:
         proposal.reason_lines = proposal.reasons.get(language, [])
         proposal.capacity_left = left.get(proposal.specialist_id, 0)
         proposal.row_id, proposal.name_id = f"proposal-{proposal.pk}", f"name-{proposal.pk}"
-        proposal.oob = f"#bulk-{proposal.run_id}"  # the run's bulk buttons count what is pending
+        # The run's bulk buttons and the queue's count say what is pending.
+        proposal.oob = f"#bulk-{proposal.run_id},#queue-count"
     return listed
 
 
