@@ -126,35 +126,36 @@ def _in_year(path: str, year: FiscalYear) -> Q:
     return Q(**{f"{path}__gte": year.starts_at, f"{path}__lt": year.ends_at})
 
 
-def _median(durations: list[datetime.timedelta]) -> Median:
-    if not durations:
+def _median(seconds: list[float]) -> Median:
+    if not seconds:
         return Median(None, 0)
-    seconds = statistics.median(duration.total_seconds() for duration in durations)
-    return Median(datetime.timedelta(seconds=seconds), len(durations))
+    return Median(datetime.timedelta(seconds=statistics.median(seconds)), len(seconds))
 
 
-def _moment(value: Any) -> datetime.datetime:
-    """A timestamp read by raw SQL: aware from PostgreSQL; from SQLite naive in UTC, or the ISO
-    string itself where SQLite cannot tell the column's type (an aggregate's)."""
-    moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
-    assert isinstance(moment, datetime.datetime)  # noqa: S101  (the columns are timestamps)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+# Seconds from `earlier` to `later` (NULL when either is), in each database's SQL: the durations
+# travel as numbers (parsing 20,000 timestamps cost more than the query, bench/console.py).
+SECONDS_BETWEEN = {
+    "postgresql": "EXTRACT(EPOCH FROM ({later} - {earlier}))",
+    "sqlite": "((julianday({later}) - julianday({earlier})) * 86400.0)",
+}
 
 
-def _timings(requests: QuerySet[AdvisorRequest]) -> tuple[list[datetime.timedelta], list[datetime.timedelta]]:
+def _timings(requests: QuerySet[AdvisorRequest]) -> tuple[list[float], list[float]]:
     """For each request of `requests`, the time from publishing to the first approval of one of
     its proposals and to its first engagement (each when there is one): one query.
 
     Raw SQL around the ORM's own query of the requests, because an approval's time is in the
     history (workflow.StatusChange, whose `object_id` is no relation the ORM can join): two
     grouped joins, hashed by the database, instead of a correlated subquery per request (which
-    took 0.7 s for 10,000 requests on PostgreSQL, bench/console.py). Standard SQL: the same on
-    SQLite and PostgreSQL."""
+    took 0.7 s for 10,000 requests on PostgreSQL, bench/console.py). Standard SQL but for the
+    difference of two timestamps in seconds (SECONDS_BETWEEN)."""
     scoped, params = requests.order_by().values(rid=F("pk"), pub=F("published_at")).query.sql_with_params()
     proposal, change, engagement = Proposal._meta.db_table, StatusChange._meta.db_table, Engagement._meta.db_table
     content_type = ContentType._meta.db_table
+    seconds = SECONDS_BETWEEN[connection.vendor]
     sql = f"""
-        SELECT r.pub, a.first_at, e.first_at
+        SELECT {seconds.format(later="a.first_at", earlier="r.pub")},
+               {seconds.format(later="e.first_at", earlier="r.pub")}
         FROM ({scoped}) r
         LEFT JOIN (
             SELECT p.request_id AS rid, MIN(sc.created_at) AS first_at
@@ -176,13 +177,9 @@ def _timings(requests: QuerySet[AdvisorRequest]) -> tuple[list[datetime.timedelt
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *params, Proposal.Status.APPROVED, "matching", "proposal", *params])
         rows = cursor.fetchall()
-    to_approval: list[datetime.timedelta] = []
-    to_engagement: list[datetime.timedelta] = []
-    for published_at, approved_at, engaged_at in rows:
-        if approved_at is not None:
-            to_approval.append(_moment(approved_at) - _moment(published_at))
-        if engaged_at is not None:
-            to_engagement.append(_moment(engaged_at) - _moment(published_at))
+    # To the millisecond: SQLite's julianday carries about 10 µs of noise.
+    to_approval = [round(float(approval), 3) for approval, _engagement in rows if approval is not None]
+    to_engagement = [round(float(engagement), 3) for _approval, engagement in rows if engagement is not None]
     return to_approval, to_engagement
 
 
