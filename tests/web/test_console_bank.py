@@ -525,3 +525,27 @@ def test_a_file_that_is_not_csv_fails_the_job_with_the_reason_and_writes_nothing
     assert "The import did not run" in body
     assert "The file could not be read as CSV: field larger than field limit (131072)" in body
     assert not Specialist.objects.exists()
+
+
+def test_htmx_refusal_of_a_row_shows_the_services_message_in_the_row(client, cast, bob):
+    Specialist.objects.filter(pk=bob.pk).update(status="suspended")
+    data = {"suspend-action": "suspend", "suspend-target": bob.pk, "suspend-note": "もう一度"}
+    response = signed_in(client, cast.admin_carol).post(reverse("console:specialists"), data, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<p class="row-message row-message--error" role="alert">Cannot change specialist from suspended' in body
+    assert 'name="reactivate-action"' in body  # the row as it is now
+    assert Specialist.objects.get(pk=bob.pk).status == "suspended"
+
+
+def test_htmx_decision_on_a_company_decided_meanwhile_says_so_in_its_row(client, cast):
+    company = pending(cast)[0]
+    Company.objects.filter(pk=company.pk).update(status="verified")  # another admin, a moment ago
+    data = {"reject-action": "reject", "reject-target": company.pk, "reject-note": "不一致"}
+    response = signed_in(client, cast.admin_carol).post(reverse("console:companies"), data, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Cannot change company from verified to rejected." in body
+    assert body.count("Cannot change company") == 1
+    assert 'name="reject-action"' not in body  # decided: no forms
+    assert statuses([company]) == ["verified"]

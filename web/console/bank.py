@@ -111,8 +111,16 @@ def _htmx_row_action(
     try:
         result = action.run({k: v for k, v in form.cleaned_data.items() if k != "action"})
     except (DomainError, DjangoValidationError) as exc:
-        show_refusal(form, exc)
         row = fetch(target)
+        if isinstance(exc, DomainError) and exc.field not in form.fields:
+            # A refusal of the whole step (the row changed meanwhile) is said in the row itself,
+            # shown as it is now (the form it came from may not belong to its new state).
+            if actionable(row):
+                _row_forms(actions, row)
+            else:
+                row.action_forms = {}
+            return render_row(row, str(exc.message), True)
+        show_refusal(form, exc)
         _row_forms(actions, row, (name, form))
         return render_row(row, "", True)
     row = fetch(target)
