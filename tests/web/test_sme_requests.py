@@ -5,6 +5,7 @@ Freelance Act's terms. Read in English (the language cookie) so messages compare
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -548,3 +549,16 @@ def test_a_hire_is_selected_with_employment_terms_and_no_fee(client, cast):
     engagement = Engagement.objects.get()
     assert response.status_code == 302
     assert (engagement.kind, engagement.weekly_hours, engagement.annual_salary_jpy) == ("hire", 40, 5_600_000)
+
+
+def test_an_incident_drafts_edit_page_shows_its_appi_dates_from_the_start(client, cast):
+    signed_in(client, cast.sme_alice)
+    aware = datetime.datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    draft = make_request(
+        cast.alice_company, cast.sme_alice, kind="incident", status="draft", personal_data_leak=True, aware_at=aware
+    )
+
+    body = client.get(url("request_edit", request_id=draft.pk)).content.decode()
+
+    assert "Final report: by <strong>2026-12-31 (Thu) 09:30</strong>" in body
+    assert 'name="request-aware_at" value="2026-12-01T09:30"' in body
