@@ -272,6 +272,18 @@ def test_the_runs_list_filters_by_status(carol, cast, w):
     assert reverse("console:run", kwargs={"run_id": failed.pk}) not in body(carol.get(url, {"status": "succeeded"}))
 
 
+def test_a_filtered_queues_pages_keep_its_filters(carol, cast):
+    MatchRun.objects.bulk_create(
+        MatchRun(chamber=cast.tokyo, status="failed", error=f"no open request {i}") for i in range(51)
+    )
+    url = reverse("console:runs")
+    first = body(carol.get(url, {"status": "failed", "sort": "oldest"}))
+    assert 'href="?status=failed&amp;sort=oldest&amp;page=2"' in first
+    second = body(carol.get(url, {"status": "failed", "sort": "oldest", "page": 2}))
+    assert second.count('<tr><td><a href="/console/runs/') == 1
+    assert 'href="?status=failed&amp;sort=oldest&amp;page=1"' in second
+
+
 # --- engagements -------------------------------------------------------------
 
 
