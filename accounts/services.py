@@ -69,14 +69,20 @@ def create_chamber_admin(*, chamber_name: str, prefecture: str, email: str, pass
     return user
 
 
+def checked_corporate_number(typed: str) -> str:
+    """The 13 digits of a typed 法人番号, or a ValidationFailed saying in words what is wrong
+    (the pages check it as it is typed with the same words)."""
+    try:
+        return corporate_number.normalize(typed)
+    except corporate_number.InvalidCorporateNumber as exc:
+        raise ValidationFailed(_CORPORATE_NUMBER_ERRORS[exc.reason](), field="corporate_number") from exc
+
+
 def _normalized_company_fields(fields: dict[str, Any]) -> dict[str, Any]:
     clean = dict(fields)
     number = clean.get("corporate_number")
     if number:
-        try:
-            clean["corporate_number"] = corporate_number.normalize(number)
-        except corporate_number.InvalidCorporateNumber as exc:
-            raise ValidationFailed(_CORPORATE_NUMBER_ERRORS[exc.reason](), field="corporate_number") from exc
+        clean["corporate_number"] = checked_corporate_number(number)
     elif "corporate_number" in clean:
         clean["corporate_number"] = ""
     return clean

@@ -18,7 +18,8 @@ from accounts import selectors as accounts_selectors
 from accounts import size_class as sizing
 from accounts.models import Company, CompanyMembership, User
 from accounts.prefectures import PREFECTURE_CHOICES
-from accounts.services import _CORPORATE_NUMBER_ERRORS, create_company, update_company
+from accounts.services import checked_corporate_number, create_company, update_company
+from marketplace.errors import ValidationFailed
 from web.access import for_role
 from web.pages import ActionForm, acting, reach
 from web.sme.steps import Step, page
@@ -174,9 +175,9 @@ def number_check(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"typed": typed}
     if typed:
         try:
-            context["valid"] = corporate_number.display(corporate_number.normalize(typed))
-        except corporate_number.InvalidCorporateNumber as exc:
-            context["error"] = _CORPORATE_NUMBER_ERRORS[exc.reason]()
+            context["valid"] = corporate_number.display(checked_corporate_number(typed))
+        except ValidationFailed as exc:
+            context["error"] = exc.message
     return render(request, "web/sme/partials/corporate_number_check.html", context)
 
 
