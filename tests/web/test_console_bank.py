@@ -80,6 +80,10 @@ def test_filters_narrow_the_queue_and_sorting_orders_it(client, cast):
     assert names(q="ちいさ")[0] == [small.name]
     assert "株式会社確認済み" not in names()[1]  # pending by default
     assert "株式会社確認済み" in names(status="verified")[1]
+    every = names(status="")  # "Any"
+    assert "株式会社確認済み" in every[1]
+    assert len(every[0]) == 3
+    assert names(status="nonsense")[0] == names()[0]  # an unknown value: the default (pending)
     body = client.get(url, {"sort": "employees"}).content.decode()
     assert body.index(big.name) < body.index(osaka_like.name) < body.index(small.name)
 

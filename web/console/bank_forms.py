@@ -18,12 +18,14 @@ ANY = [("", _("Any"))]
 
 
 class FilterForm(PageForm):
-    """A queue's filters, read from the query string; an unknown value is ignored (its default)."""
+    """A queue's filters, read from the query string: a field not given or with an unknown value
+    takes its default; one given empty ("Any") is empty."""
 
     def value(self, name: str) -> Any:
-        if self.is_valid():
-            return self.cleaned_data.get(name) or self.fields[name].initial
-        return self.fields[name].initial
+        self.is_valid()  # cleans every field; one bad field leaves the others' values
+        if not self.is_bound or name not in self.data or name in self.errors:
+            return self.fields[name].initial
+        return self.cleaned_data.get(name)
 
 
 class CompanyFilters(FilterForm):
