@@ -52,8 +52,8 @@ from workflow.selectors import history_of
 ADMIN = User.Role.CHAMBER_ADMIN
 PER_PAGE = 50
 # The NTA's public page of one corporate number (名称・所在地の変更履歴等): read by eye, never scraped.
-# DOMAIN.md names the site, not this URL's form [U]: if the NTA changes it, the link lands on
-# the site's search instead; change it here.
+# DOMAIN.md names the site, not this URL's form [U]: should the NTA change it, the link breaks;
+# change it here.
 NTA_LOOKUP = "https://www.houjin-bangou.nta.go.jp/henkorireki-johoto.html?selHouzinNo={number}"
 
 
