@@ -14,7 +14,13 @@ class FormRenderer(DjangoTemplates):
     field_template_name = "web/partials/field.html"
 
 
+# One instance for every form: Django instantiates a renderer *class* per form, and each
+# instance builds its own template engine, so every form on a page re-read and re-parsed its
+# templates (a queue of 50 rows with their action forms spent most of its time in the parser).
+RENDERER = FormRenderer()
+
+
 class PageForm(forms.Form):
     """Base for the pages' forms: `{{ form }}` renders every field in the DADS order."""
 
-    default_renderer = FormRenderer
+    default_renderer = RENDERER

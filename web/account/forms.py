@@ -5,14 +5,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from web.forms import FormRenderer, PageForm
+from web.forms import RENDERER, PageForm
 from web.pages import ActionForm
 
 
 class LoginForm(AuthenticationForm):
     """Email and password against the same users (and Argon2 hashes) as the API."""
 
-    default_renderer = FormRenderer
+    default_renderer = RENDERER
 
     username = forms.EmailField(
         label=_("Email address"),
