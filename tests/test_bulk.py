@@ -62,7 +62,8 @@ def test_columns_are_row_aligned_sorted_on_request_and_refuse_nulls(specialist_b
 
     assert list(ids) == sorted(ids)
     assert {bulk.as_uuid(i): int(r) for i, r in zip(ids, rates, strict=True)} == {s.pk: s.hourly_rate_jpy for s in made}
-    assert list(bulk.positions(ids, [made[2].pk, uuid.uuid4()])) == [[bulk.as_uuid(i) for i in ids].index(made[2].pk), -1]
+    at = [bulk.as_uuid(i) for i in ids].index(made[2].pk)
+    assert list(bulk.positions(ids, [made[2].pk, uuid.uuid4()])) == [at, -1]
     empty = bulk.columns(Specialist.objects.none().values_list("id"), [bulk.UUID])
     assert empty[0].size == 0
     coalesced = bulk.columns(Specialist.objects.values_list(Coalesce("rating", 0.0)), [np.float64])

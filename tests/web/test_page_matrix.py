@@ -175,9 +175,7 @@ ROWS = [
     # The talent bank is shared: every chamber's admins review every credential.
     audience("console:certification", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)),
     audience("console:certification_evidence", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)),
-    audience(
-        "console:certification_evidence_inline", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)
-    ),
+    audience("console:certification_evidence_inline", CHAMBER_ADMINS, of(certification_id=lambda w: w.certification)),
     audience("console:proposals", CHAMBER_ADMINS),
     audience("console:run", ("admin_carol",), of(run_id=lambda w: w.run)),
     audience("console:runs", CHAMBER_ADMINS),
