@@ -251,6 +251,10 @@ class Specialist(models.Model):
                 name="spec_dir_cover_idx",
                 condition=LISTED,
             ),
+            # The console's bank list, in its two orders (by name; newest/oldest): a page reads
+            # LIMIT rows of the index instead of sorting the whole bank.
+            models.Index(fields=["display_name", "id"], name="spec_console_name_idx"),
+            models.Index(fields=["created_at", "id"], name="spec_console_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -394,6 +398,16 @@ class Certification(models.Model):
                 fields=["kind", "specialist"],
                 include=["validity", "renewal_deadline"],
                 name="cert_counting_idx",
+                condition=Q(status="verified"),
+            ),
+            # The console's queues: credentials to review, oldest first (the dashboard's count and
+            # oldest, the list and its count read this small index only) ...
+            models.Index(fields=["created_at", "id"], name="cert_pending_idx", condition=Q(status="pending")),
+            # ... and the verified registrations by renewal deadline (renewal due, lapsed).
+            models.Index(
+                fields=["renewal_deadline", "id"],
+                include=["validity"],
+                name="cert_verified_deadline_idx",
                 condition=Q(status="verified"),
             ),
         ]
