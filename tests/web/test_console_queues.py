@@ -28,6 +28,13 @@ from workflow.models import StatusChange
 from workflow.services import transition
 
 
+def part(pattern: str, text: str) -> str:
+    """The first piece of `text` that `pattern` matches (across lines); the test fails without one."""
+    found = re.search(pattern, text, re.S)
+    assert found, pattern
+    return found.group(0)
+
+
 @pytest.fixture
 def w(cast):
     return world(cast)
@@ -78,7 +85,7 @@ def test_the_proposals_queue_shows_each_candidates_facts_grouped_by_run_and_requ
     page = body(carol.get(reverse("console:proposals")))
     assert f'id="run-{w.run.pk}"' in page
     assert w.request.title in page
-    row = re.search(rf'<tr id="proposal-{proposal.pk}">.*?</tr>', page, re.S).group(0)
+    row = part(rf'<tr id="proposal-{proposal.pk}">.*?</tr>', page)
     # score, its breakdown against each weight, the reasons, capacity left, the declaration
     assert "<strong>600</strong>" in row
     assert "Skills 250/310" in row
@@ -142,7 +149,7 @@ def test_a_bulk_approval_with_nothing_ticked_is_refused_beside_the_runs_buttons(
     response = post(carol, reverse("console:proposals"), "approve_selected", run=w.run.pk, every="")
     assert response.status_code == 400
     page = body(response)
-    bar = re.search(rf'<form class="bulk-bar" id="bulk-{w.run.pk}".*?</form>', page, re.S).group(0)
+    bar = part(rf'<form class="bulk-bar" id="bulk-{w.run.pk}".*?</form>', page)
     assert "Tick the proposals to approve, or approve every pending one." in bar
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING_REVIEW
@@ -155,7 +162,7 @@ def test_rejecting_needs_the_reason_and_records_it(carol, cast, w):
     before = StatusChange.objects.count()
     refused = post(carol, url, "reject", target=proposal.pk, note="")
     assert refused.status_code == 400
-    row = re.search(rf'<tr id="proposal-{proposal.pk}">.*?</tr>', body(refused), re.S).group(0)
+    row = part(rf'<tr id="proposal-{proposal.pk}">.*?</tr>', body(refused))
     assert "This field is required." in row  # beside the reason, in the row
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING_REVIEW
@@ -175,14 +182,12 @@ def test_htmx_gets_the_row_back_in_place_and_a_refusal_as_a_page_it_can_swap(car
     # htmx swaps only 2xx answers: the refusal comes as 200, the message in the row it selects.
     assert refused.status_code == 200
     assert refused["X-Refused"] == "1"
-    assert "This field is required." in re.search(
-        rf'<tr id="proposal-{proposal.pk}">.*?</tr>', body(refused), re.S
-    ).group(0)
+    assert "This field is required." in part(rf'<tr id="proposal-{proposal.pk}">.*?</tr>', body(refused))
 
     done = post(carol, url, "approve", htmx=True, target=proposal.pk, note="")
     assert done.status_code == 302  # htmx follows it and selects the row from the page
     page = body(carol.get(url, headers={"HX-Request": "true"}))
-    row = re.search(rf'<tr id="proposal-{proposal.pk}">.*?</tr>', page, re.S).group(0)
+    row = part(rf'<tr id="proposal-{proposal.pk}">.*?</tr>', page)
     assert "Approved" in row
     assert 'name="approve-action"' not in row
     assert '<div id="messages">' in page
@@ -345,10 +350,8 @@ def test_accepting_a_document_and_asking_for_a_fix_needs_the_comment(carol, w, c
     refused = post(carol, url, "fix", htmx=True, target=w.document.pk, comment="")
     assert refused.status_code == 200
     assert refused["X-Refused"] == "1"
-    card = re.search(
-        rf'<article class="card document-review" id="document-{w.document.pk}".*?</article>', body(refused), re.S
-    )
-    assert "This field is required." in card.group(0)
+    card = part(rf'<article class="card document-review" id="document-{w.document.pk}".*?</article>', body(refused))
+    assert "This field is required." in card
     w.document.refresh_from_db()
     assert w.document.status == SubsidyDocument.Status.UPLOADED
 
@@ -371,6 +374,7 @@ def test_an_expired_case_is_reopened_with_the_reason(carol, w):
     w.case.refresh_from_db()
     assert w.case.status == SubsidyCase.Status.COLLECTING_DOCUMENTS
     change = StatusChange.objects.filter(object_id=w.case.pk, to_status="collecting_documents").last()
+    assert change is not None
     assert change.note == "書類の遅延は労働局の事情による"
     page = body(carol.get(url))
     assert "Reopen the case" not in page
@@ -412,7 +416,7 @@ def test_a_refund_above_what_is_left_is_refused_with_the_services_message_and_no
     before = StatusChange.objects.count()
     refused = post(carol, url, "refund", target=payment.pk, amount_jpy=too_much, reason="二重請求")
     assert refused.status_code == 400
-    card = re.search(rf'<section class="card" id="payment-{payment.pk}".*?</section>', body(refused), re.S).group(0)
+    card = part(rf'<section class="card" id="payment-{payment.pk}".*?</section>', body(refused))
     message = f"At most {payment.amount_jpy:,} yen can still be refunded."
     field = re.search(r'<p class="field__error" id="id_[0-9a-f-]+_refund-amount_jpy_error">(.*?)</p>', card)
     assert field is not None
