@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 import requests
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
@@ -45,10 +44,6 @@ def test_sme_confirms_hours_pays_by_card_and_submits_a_subsidy_case_on_a_phone(
     settings,
     live_server,
 ):
-    # An earlier live-server test's flush re-creates the content types with new ids; a cached old
-    # id then failed a foreign key and the world's invoice was not issued (seen locally after the
-    # stand-in's webhook tests).
-    ContentType.objects.clear_cache()
     cast = Cast()
     w = world(cast)
     settings.SITE_URL = live_server.url  # where Stripe sends the payer back
