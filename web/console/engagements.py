@@ -18,8 +18,8 @@ from matching.models import Engagement
 from web import facts
 from web.access import for_role
 from web.console import queue_forms
-from web.console.queues import history
-from web.pages import acting, paginate, reach
+from web.console.queues import history, paginate_by_key
+from web.pages import acting, reach
 
 ADMIN = User.Role.CHAMBER_ADMIN
 
@@ -42,7 +42,7 @@ def engagements(request: HttpRequest) -> HttpResponse:
             | Q(company__name__icontains=text)
             | Q(specialist__display_name__icontains=text)
         )
-    page_obj = paginate(request, listed.order_by(*filters.ordering()))
+    page_obj = paginate_by_key(request, listed, filters.ordering())
     return render(request, "web/console/engagements.html", {"filters": filters, "page_obj": page_obj})
 
 

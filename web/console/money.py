@@ -17,8 +17,8 @@ from billing.services import payments as payment_services
 from billing.services import refunds as refund_services
 from web.access import for_role
 from web.console import queue_forms
-from web.console.queues import history, queue_page
-from web.pages import Action, acting, paginate, reach
+from web.console.queues import history, paginate_by_key, queue_page
+from web.pages import Action, acting, reach
 
 ADMIN = User.Role.CHAMBER_ADMIN
 
@@ -59,7 +59,7 @@ def invoices(request: HttpRequest) -> HttpResponse:
             | Q(engagement__company__name__icontains=text)
             | Q(engagement__specialist__display_name__icontains=text)
         )
-    page_obj = paginate(request, listed.order_by(*filters.ordering()))
+    page_obj = paginate_by_key(request, listed, filters.ordering())
     rows = [invoice for invoice in page_obj if invoice.status == Invoice.Status.OPEN]
     for invoice in page_obj:
         invoice.row_id, invoice.number_id = f"invoice-{invoice.pk}", f"number-{invoice.pk}"
