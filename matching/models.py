@@ -105,7 +105,15 @@ class AdvisorRequest(models.Model):
                 condition=Q(incident_category="") | Q(kind="incident"), name="incident_category_only_on_incidents"
             ),
         ]
-        indexes = [models.Index(fields=["status", "company"], name="request_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "company"], name="request_status_idx"),
+            # The console dashboard's queue of open incident requests (count, oldest).
+            models.Index(
+                fields=["company", "published_at"],
+                condition=Q(kind="incident", status="open"),
+                name="request_incident_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -266,6 +274,11 @@ class Proposal(models.Model):
             models.Index(fields=["specialist", "status"], name="proposal_specialist_idx"),
             models.Index(fields=["request", "status"], name="proposal_request_idx"),
             models.Index(fields=["expires_at"], condition=Q(status="approved"), name="proposal_expiry_idx"),
+            # The console's queue of proposals to review (the dashboard's count and oldest, the
+            # list's filter): only the waiting ones, whatever the history of past runs.
+            models.Index(
+                fields=["request", "created_at"], condition=Q(status="pending_review"), name="proposal_review_idx"
+            ),
         ]
 
     def __str__(self) -> str:
