@@ -364,6 +364,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PrefectureEnum": "accounts.prefectures.PREFECTURE_CHOICES",
         "IndustryEnum": "accounts.models.Company.Industry",
+        # A company is a corporation or a sole proprietor; a specialist invoices as an individual or a corporation.
+        "CompanyEntityTypeEnum": "accounts.models.Company.EntityType",
+        "SpecialistEntityTypeEnum": "talent.models.Specialist.EntityType",
         # Companies and certifications share pending / verified / rejected.
         "ReviewStatusEnum": "accounts.models.Company.Status",
         "SpecialistStatusEnum": "talent.models.Specialist.Status",
