@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 
 # Django's widget templates that are only `{% include "django/forms/widgets/input.html" %}`.
@@ -13,6 +14,8 @@ _INPUT_TEMPLATES = frozenset(
     for name in ("hidden", "text", "email", "number", "password", "url", "date", "search", "tel")
 )
 _TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
 def _attrs_html(attrs: dict[str, Any]) -> str:
@@ -31,7 +34,7 @@ class FormRenderer(DjangoTemplates):
 
     Set per form (PageForm), not as FORM_RENDERER, so Django admin keeps its own layout.
 
-    The plain inputs and the textarea are written here, to the character what Django's widget
+    The plain inputs, the textarea and the select are written here, to the character what Django's widget
     templates write (tests/web/test_form_renderer.py compares them): a queue's page renders a few
     hundred of them (each row's action forms), and rendering each through the template engine
     was a third of such a page's time.
@@ -54,7 +57,31 @@ class FormRenderer(DjangoTemplates):
             text = conditional_escape(widget["value"]) if widget["value"] else ""
             name = conditional_escape(widget["name"])
             return f'<textarea name="{name}"{_attrs_html(widget["attrs"])}>\n{text}</textarea>'
+        if template_name == _SELECT_TEMPLATE and all(
+            # A label that is not text is localized by the template (a number): left to it.
+            option["template_name"] == _OPTION_TEMPLATE and isinstance(option["label"], str | Promise)
+            for _name, options, _index in widget["optgroups"]
+            for option in options
+        ):
+            return self._select(widget)
         return super().render(template_name, context, request)
+
+    @staticmethod
+    def _select(widget: dict[str, Any]) -> str:
+        """django/forms/widgets/select.html and its select_option.html, whitespace included."""
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{conditional_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return "".join(parts)
 
 
 # One instance for every form: Django instantiates a renderer *class* per form, and each

@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from web.forms import RENDERER, PageForm
 
@@ -25,6 +26,12 @@ class Everything(PageForm):
     password = forms.CharField(label="Password", widget=forms.PasswordInput(render_value=True))
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2, "disabled": False}))
+    kind = forms.ChoiceField(label="Kind", choices=[("", "All"), ("a&b", _("Advisor")), (3, "<3>")])
+    grouped = forms.ChoiceField(
+        label="Grouped", required=False, choices=[("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")]
+    )
+    many = forms.MultipleChoiceField(label="Many", required=False, choices=[("p", "P"), ("q", "Q")])
+    year = forms.TypedChoiceField(label="Year", coerce=int, choices=[(2025, 2025), (20260, 20260)])
     url = forms.URLField(label="URL", required=False, assume_scheme="https")
 
 
@@ -42,12 +49,16 @@ class Everything(PageForm):
             "date": "2026-04-01",
             "note": TRICKY + "\nline",
             "url": "https://example.com/?a=1&b=2",
+            "kind": "a&b",
+            "grouped": "y",
+            "many": ["p", "q"],
+            "year": "20260",
         },
         {"text": "", "number": "not a number", "note": "", "email": "bad"},  # bound, with errors
     ],
 )
 def test_every_widget_is_written_as_djangos_templates_write_it(data: dict[str, str] | None) -> None:
-    initial = {"hidden": uuid.uuid4(), "date": datetime.date(2026, 4, 1), "text": mark_safe("R&amp;D")}  # noqa: S308 - left as it is, as Django does
+    initial = {"hidden": uuid.uuid4(), "date": datetime.date(2026, 4, 1), "text": mark_safe("R&amp;D")}
     ours = Everything(data, initial=initial, auto_id="id_row_%s")
     theirs = Everything(data, initial=initial, auto_id="id_row_%s", renderer=DJANGO)
     assert ours.renderer is RENDERER
@@ -55,9 +66,10 @@ def test_every_widget_is_written_as_djangos_templates_write_it(data: dict[str, s
     for name in ours.fields:
         written = ours[name].as_widget()
         assert written == theirs[name].as_widget(), name
-        assert written.count("<") == 1 + ("</textarea>" in written), name  # one element, its text escaped
+        if "<select" not in written:
+            assert written.count("<") == 1 + ("</textarea>" in written), name  # one element, its text escaped
 
 
 def test_a_widget_it_does_not_know_goes_through_the_templates() -> None:
-    select = forms.Select(choices=[("a", "A & B")])
-    assert select.render("pick", "a", renderer=RENDERER) == select.render("pick", "a", renderer=DJANGO)
+    radios = forms.RadioSelect(choices=[("a", "A & B")])
+    assert radios.render("pick", "a", renderer=RENDERER) == radios.render("pick", "a", renderer=DJANGO)
