@@ -23,7 +23,7 @@ from matching.services import runs as run_services
 from web.access import for_role
 from web.action_forms import RowNoteForm, RowReasonForm
 from web.console import forms, queue_forms
-from web.console.queues import history, queue_page
+from web.console.queues import history, paginate_by_key, queue_page
 from web.pages import Action, acting, paginate, reach
 
 ADMIN = User.Role.CHAMBER_ADMIN
@@ -162,7 +162,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
             | Q(request__company__name__icontains=text)
             | Q(specialist__display_name__icontains=text)
         )
-    page_obj = paginate(request, listed_qs.order_by(*filters.ordering(), "id"))
+    page_obj = paginate_by_key(request, listed_qs, (*filters.ordering(), "id"))
     listed = _shown(page_obj.object_list)
     live = list(matching_selectors.runs_visible_to(admin).filter(status__in=MatchRun.LIVE).order_by("created_at", "id"))
     context = {**_context(request, listed), "filters": filters, "page_obj": page_obj, "live_runs": live}
