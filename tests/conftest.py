@@ -69,6 +69,21 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
 
 
+# The serialized seed data of each test database, as set up (see the fixture below).
+SERIALIZED_DATABASES: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """pytest-django's, keeping what it serialized for tests with `serialized_rollback`."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            SERIALIZED_DATABASES[alias] = contents
+
+
 @pytest.fixture(autouse=True)
 def _content_types_as_the_database_has_them(request: pytest.FixtureRequest) -> None:
     """A transactional test starts from a flushed (and maybe reloaded) database: an earlier such
@@ -81,9 +96,20 @@ def _content_types_as_the_database_has_them(request: pytest.FixtureRequest) -> N
     )
     if transactional:
         from django.contrib.contenttypes.models import ContentType
+        from django.db import connections
 
         request.getfixturevalue("_django_db_helper")
         ContentType.objects.clear_cache()
+        if marker and marker.kwargs.get("serialized_rollback"):
+            for alias, contents in SERIALIZED_DATABASES.items():
+                wrapper = connections[alias]
+                if not hasattr(wrapper, "_test_serialized_contents"):
+                    # The test sees another connection object than the one the databases were set
+                    # up on (seen after Playwright started: every browser test found the seeded
+                    # skills and questionnaire gone once an earlier test had flushed them), so
+                    # Django skipped the reload; do it, and let it happen natively from now on.
+                    wrapper.creation.deserialize_db_from_string(contents)
+                    wrapper._test_serialized_contents = contents  # type: ignore[attr-defined]
 
 
 @pytest.fixture
