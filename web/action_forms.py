@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from matching.models import Engagement
-from web.pages import ActionForm, RowForm
+from matching.services import engagements
+from web.pages import Action, ActionForm, RowForm
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -75,4 +77,19 @@ class NoticeForm(ActionForm):
         label=_("Exception to the 30 days' notice"),
         required=False,
         choices=[("", _("None")), *Engagement.TerminationException.choices],
+    )
+
+
+def notice_action(engagement: Engagement, user: User, done: "Text") -> Action:
+    """Giving notice on an engagement, from either party's page (`done`: who is told)."""
+    return Action(
+        NoticeForm,
+        lambda data: engagements.terminate_engagement(
+            engagement=engagement,
+            user=user,
+            note=data["note"],
+            ends_on=data["ends_on"],
+            exception=data["exception"],
+        ),
+        done,
     )

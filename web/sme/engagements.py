@@ -26,7 +26,7 @@ from talent.models import RequestKind
 from talent.selectors import ContactScope
 from web import facts
 from web.access import for_role
-from web.action_forms import NoticeForm
+from web.action_forms import notice_action
 from web.pages import Action, ActionForm, acting, page, reach
 from web.sme import forms
 
@@ -102,17 +102,7 @@ def engagement_detail(request: HttpRequest, engagement_id: str) -> HttpResponse:
             lambda data: hours.dispute_hours(entry=entry(data), user=user, note=data["note"]),
             gettext_lazy("The hours are disputed; the specialist is told why."),
         ),
-        "notice": Action(
-            NoticeForm,
-            lambda data: engagements.terminate_engagement(
-                engagement=engagement,
-                user=user,
-                note=data["note"],
-                ends_on=data["ends_on"],
-                exception=data["exception"],
-            ),
-            gettext_lazy("Notice is given; the specialist is told."),
-        ),
+        "notice": notice_action(engagement, user, gettext_lazy("Notice is given; the specialist is told.")),
         "review": Action(
             ReviewForm,
             lambda data: engagements.review_engagement(

@@ -22,13 +22,13 @@ from billing.services import connect, hours
 from marketplace.errors import DomainError
 from matching import selectors as matching_selectors
 from matching.models import Proposal
-from matching.services import engagements, proposals
+from matching.services import proposals
 from talent import selectors as talent_selectors
 from talent import services as talent_services
 from talent.models import RENEWAL_DUE_DAYS, Certification
 from web import facts
 from web.access import for_role
-from web.action_forms import NoticeForm
+from web.action_forms import notice_action
 from web.pages import Action, acting, page, reach
 from web.specialist import forms
 
@@ -96,17 +96,7 @@ def engagement_detail(request: HttpRequest, engagement_id: str) -> HttpResponse:
             lambda data: hours.log_hours(engagement=engagement, user=user, **data),
             _("The hours are logged; the company is asked to confirm them."),
         ),
-        "notice": Action(
-            NoticeForm,
-            lambda data: engagements.terminate_engagement(
-                engagement=engagement,
-                user=user,
-                note=data["note"],
-                ends_on=data["ends_on"],
-                exception=data["exception"],
-            ),
-            _("Notice is given; the company is told."),
-        ),
+        "notice": notice_action(engagement, user, _("Notice is given; the company is told.")),
     }
     entries = list(billing_selectors.time_entries_visible_to(user).filter(engagement=engagement))
     totals = {status: Decimal(0) for status in TimeEntry.Status.values}
