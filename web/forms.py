@@ -7,6 +7,7 @@ from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
+from django.utils.translation import gettext
 
 # Django's widget templates that are only `{% include "django/forms/widgets/input.html" %}`.
 _INPUT_TEMPLATES = frozenset(
@@ -44,6 +45,12 @@ class FormRenderer(DjangoTemplates):
     field_template_name = "web/partials/field.html"
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        if request is None and isinstance(context, dict):
+            if template_name == self.field_template_name and context.keys() == {"field"}:
+                return self._field(context["field"])
+            if template_name == self.form_template_name and "fields" in context and "hidden_fields" in context:
+                visible = "".join(field.as_field_group() for field, _errors in context["fields"])
+                return f"{visible}\n{''.join(str(field) for field in context['hidden_fields'])}".strip()
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is None or request is not None:
             return super().render(template_name, context, request)
@@ -65,6 +72,37 @@ class FormRenderer(DjangoTemplates):
         ):
             return self._select(widget)
         return super().render(template_name, context, request)
+
+    @staticmethod
+    def _field(field: Any) -> str:
+        """web/partials/field.html (label, 必須/任意, help, the widget, its errors), whitespace included."""
+        label = conditional_escape(field.label)
+        if field.field.required:
+            badge = f'<span class="badge badge--required">{conditional_escape(gettext("Required"))}</span>'
+        else:
+            badge = f'<span class="badge">{conditional_escape(gettext("Optional"))}</span>'
+        auto_id = conditional_escape(field.auto_id)
+        if field.use_fieldset:
+            describe = f' aria-describedby="{auto_id}_helptext"' if field.help_text and field.auto_id else ""
+            heading = f'<fieldset{describe}>\n    <legend class="field__label">{label} {badge}</legend>\n  '
+        else:
+            for_label = conditional_escape(field.id_for_label)
+            heading = f'\n    <label class="field__label" for="{for_label}">{label} {badge}</label>\n  '
+        help_text = (
+            f'<p class="field__help" id="{auto_id}_helptext">{conditional_escape(field.help_text)}</p>'
+            if field.help_text
+            else ""
+        )
+        errors = field.errors
+        error = (
+            f'<p class="field__error" id="{auto_id}_error">{" ".join(str(conditional_escape(e)) for e in errors)}</p>'
+            if errors
+            else ""
+        )
+        return (
+            f'<div class="field{" field--error" if errors else ""}">\n  {heading}\n  {help_text}\n  {field}\n'
+            f"  {error}\n  {'</fieldset>' if field.use_fieldset else ''}\n</div>"
+        )
 
     @staticmethod
     def _select(widget: dict[str, Any]) -> str:

@@ -3,14 +3,16 @@ what it writes must be, to the character, what Django's widget templates write."
 
 import datetime
 import uuid
+from typing import Any
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from web.forms import RENDERER, PageForm
+from web.forms import RENDERER, FormRenderer, PageForm
 
 DJANGO = DjangoTemplates()
 
@@ -73,3 +75,51 @@ def test_every_widget_is_written_as_djangos_templates_write_it(data: dict[str, s
 def test_a_widget_it_does_not_know_goes_through_the_templates() -> None:
     radios = forms.RadioSelect(choices=[("a", "A & B")])
     assert radios.render("pick", "a", renderer=RENDERER) == radios.render("pick", "a", renderer=DJANGO)
+
+
+class Templates(FormRenderer):
+    """Our renderer with every form, field and widget written by its template."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        return DjangoTemplates.render(self, template_name, context, request)
+
+
+TEMPLATES = Templates()
+
+
+class WithFieldsets(Everything):
+    pick = forms.ChoiceField(label="Pick <one>", choices=[("a", "A & B"), ("b", "B")], widget=forms.RadioSelect)
+    boxes = forms.MultipleChoiceField(
+        label="Boxes",
+        required=False,
+        help_text="Tick <any>",
+        choices=[("p", "P")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        raise forms.ValidationError(["Not <now>", "nor later"])
+
+
+@pytest.mark.parametrize("auto_id", ["id_row_%s", "id_%s", False])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"text": TRICKY, "note": TRICKY, "pick": "a", "kind": "a&b", "year": "2025", "boxes": ["p"]},
+        {"text": "", "number": "not a number", "note": "", "email": "bad", "pick": "zz", "boxes": ["zz"]},
+    ],
+)
+def test_every_field_and_form_is_written_as_our_templates_write_it(
+    data: dict[str, Any] | None, auto_id: str | bool
+) -> None:
+    """Label, 必須/任意, help, widget, errors beside it, fieldsets: web/partials/field.html and form.html."""
+    initial = {"hidden": uuid.uuid4(), "text": mark_safe("R&amp;D")}
+    ours = WithFieldsets(data, initial=initial, auto_id=auto_id)
+    theirs = WithFieldsets(data, initial=initial, auto_id=auto_id, renderer=TEMPLATES)
+    ours.is_valid(), theirs.is_valid()
+    for name in ours.fields:
+        assert ours[name].as_field_group() == theirs[name].as_field_group(), name
+    written = str(ours)
+    assert written == str(theirs)
+    assert written.count('class="field"') + written.count('class="field field--error"') == len(ours.visible_fields())
