@@ -61,6 +61,23 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
+# What a retainer and a consultation ask for.
+SERVICE_FIELDS = (
+    "company",
+    "title",
+    "description",
+    "required_skills",
+    "min_level",
+    "required_certification",
+    "budget_jpy",
+    "hours_per_month",
+    "start_date",
+    "remote_ok",
+    "onsite_required",
+    "slots",
+)
+
+
 class RequestForm(ActionForm):
     """Every field a request may have; `KIND_FIELDS` keeps those its kind asks for."""
 
@@ -77,34 +94,8 @@ class RequestForm(ActionForm):
             "remote_ok",
             "onsite_required",
         ),
-        RequestKind.ADVISOR: (
-            "company",
-            "title",
-            "description",
-            "required_skills",
-            "min_level",
-            "required_certification",
-            "budget_jpy",
-            "hours_per_month",
-            "start_date",
-            "remote_ok",
-            "onsite_required",
-            "slots",
-        ),
-        RequestKind.SPOT: (
-            "company",
-            "title",
-            "description",
-            "required_skills",
-            "min_level",
-            "required_certification",
-            "budget_jpy",
-            "hours_per_month",
-            "start_date",
-            "remote_ok",
-            "onsite_required",
-            "slots",
-        ),
+        RequestKind.ADVISOR: SERVICE_FIELDS,
+        RequestKind.SPOT: SERVICE_FIELDS,  # the same fields as a retainer; only the budget's label differs
         RequestKind.HIRE: (
             "company",
             "title",
