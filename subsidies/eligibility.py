@@ -3,14 +3,17 @@ with its reason in Japanese and English."""
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import size_class
 from accounts.models import Company
+from matching.models import AdvisorRequest
 from subsidies import costs
 from subsidies.models import SubsidyCase, SubsidyProgram
 from talent.models import RequestKind
@@ -49,6 +52,11 @@ def _both(text: str, **values: object) -> tuple[str, str]:
     return out[0], out[1]
 
 
+def labels(names: dict[str, Any], codes: list[str]) -> Promise:
+    """The codes' names, comma-separated, in the language the message is written in."""
+    return format_lazy(", ".join(["{}"] * len(codes)), *(names.get(code, code) for code in codes))
+
+
 def check(case: SubsidyCase) -> list[RuleResult]:
     rules = case.program.rules or {}
     engagement = case.engagement
@@ -66,9 +74,9 @@ def check(case: SubsidyCase) -> list[RuleResult]:
             "size_class",
             PASS if ok else FAIL,
             gettext_noop("Size class %(size)s (%(basis)s); the program takes %(allowed)s."),
-            size=size.size_class,
-            basis=size.basis,
-            allowed=", ".join(allowed),
+            size=size_class.LABELS.get(size.size_class, size.size_class),
+            basis=lazy(lambda: size.basis, str)(),  # the basis says itself in the active language
+            allowed=labels(size_class.LABELS, allowed),
         )
     if "employment_types" in rules:
         allowed = rules["employment_types"]
@@ -79,8 +87,10 @@ def check(case: SubsidyCase) -> list[RuleResult]:
                 "employment_type",
                 PASS if engagement.employment_type in allowed else FAIL,
                 gettext_noop("Employment type %(type)s; the program takes %(allowed)s."),
-                type=engagement.employment_type,
-                allowed=", ".join(allowed),
+                type=dict(AdvisorRequest.EmploymentType.choices).get(
+                    engagement.employment_type, engagement.employment_type
+                ),
+                allowed=labels(dict(AdvisorRequest.EmploymentType.choices), allowed),
             )
     if "min_weekly_hours" in rules:
         minimum = int(rules["min_weekly_hours"])
@@ -103,8 +113,8 @@ def check(case: SubsidyCase) -> list[RuleResult]:
                 "referral",
                 PASS if case.referral in allowed else FAIL,
                 gettext_noop("Referred through %(referral)s; the program takes %(allowed)s."),
-                referral=case.referral,
-                allowed=", ".join(allowed),
+                referral=dict(SubsidyCase.Referral.choices).get(case.referral, case.referral),
+                allowed=labels(dict(SubsidyCase.Referral.choices), allowed),
             )
     for key in rules.get("declarations", []):
         answer = (case.declarations or {}).get(key)
@@ -183,7 +193,7 @@ def _support_rules(case: SubsidyCase, rules: dict[str, object]) -> list[RuleResu
             PASS if engagement.kind in allowed else FAIL,
             gettext_noop("An engagement of kind %(kind)s; the program covers %(allowed)s."),
             kind=RequestKind(engagement.kind).label,
-            allowed=format_lazy(", ".join(["{}"] * len(allowed)), *(RequestKind(kind).label for kind in allowed)),
+            allowed=labels(dict(RequestKind.choices), allowed),
         )
     if program.opens_on or program.closes_on:
         applied = timezone.localtime(case.created_at).date() if case.created_at else timezone.localdate()

@@ -31,14 +31,32 @@ def only(case):
 @pytest.mark.parametrize(
     ("rules", "fields", "result", "ja", "en"),
     [
-        ({"size_classes": ["sme"]}, {}, "pass", "企業規模 sme", "Size class sme"),
-        ({"size_classes": ["small_scale"]}, {}, "fail", "対象：small_scale", "the program takes small_scale"),
-        ({"employment_types": ["full_time"]}, {}, "pass", "雇用形態 full_time", "Employment type full_time"),
-        ({"employment_types": ["part_time"]}, {}, "fail", "対象：part_time", "the program takes part_time"),
+        ({"size_classes": ["sme"]}, {}, "pass", "企業規模 中小企業者", "Size class SME"),
+        (
+            {"size_classes": ["small_scale"]},
+            {},
+            "fail",
+            "対象：小規模企業者",
+            "the program takes Small-scale enterprise",
+        ),
+        ({"employment_types": ["full_time"]}, {}, "pass", "雇用形態 フルタイム", "Employment type Full-time"),
+        ({"employment_types": ["part_time"]}, {}, "fail", "対象：パートタイム", "the program takes Part-time"),
         ({"min_weekly_hours": 30}, {}, "pass", "週30時間", "30 hours a week"),
         ({"min_weekly_hours": 35}, {}, "fail", "35時間以上", "at least 35"),
-        ({"referrals": ["hello_work"]}, {"referral": "hello_work"}, "pass", "採用経路 hello_work", "Referred through"),
-        ({"referrals": ["hello_work"]}, {"referral": "marketplace"}, "fail", "対象：hello_work", "takes hello_work"),
+        (
+            {"referrals": ["hello_work"]},
+            {"referral": "hello_work"},
+            "pass",
+            "採用経路 公共職業安定所",
+            "Referred through Public employment office",
+        ),
+        (
+            {"referrals": ["hello_work"]},
+            {"referral": "marketplace"},
+            "fail",
+            "対象：公共職業安定所",
+            "takes Public employment office (Hello Work)",
+        ),
         ({"referrals": ["hello_work"]}, {}, "unknown", "採用の経路が記録されていません", "is not recorded"),
         ({"declarations": DECLARATIONS}, {"declarations": {"labour_insurance_paid": True}}, "pass", "：はい", ": yes"),
         (
@@ -97,7 +115,7 @@ def test_the_size_class_reason_gives_its_basis():
     outcome = only(case_with({"size_classes": ["small_scale", "sme"]}, company=retail))
 
     assert outcome.result == "fail"
-    assert "large" in outcome.reason_en
+    assert "Size class Large" in outcome.reason_en
 
 
 def test_no_document_type_for_my_number_exists():
