@@ -23,7 +23,7 @@ from tests.browser.test_account_journeys import PASSWORD, arrived, every_control
 from tests.talent_fixtures import make_specialist
 
 journey = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-FACTS = {"level": 4.0, "certification": "riss", "proximity": "same", "rating": None, "urgent": False}
+FACTS = {"level": 4.0, "certification": "RISS", "proximity": "same", "rating": None, "urgent": False}
 # Every item "done" but three: the rolled-up total is 22 x 4 + 0 - 1 + 2 = 89 (おおむね実施).
 ANSWERS = {3: "実施していない", 20: "わからない", 24: "一部実施している"}
 

@@ -19,7 +19,7 @@ from tests.matching_fixtures import make_request
 from tests.talent_fixtures import make_specialist
 
 TODAY = timezone.localdate()
-FACTS = {"level": 4.0, "certification": "riss", "proximity": "same", "rating": None, "urgent": False}
+FACTS = {"level": 4.0, "certification": "RISS", "proximity": "same", "rating": None, "urgent": False}
 
 
 def signed_in(client, user):
